@@ -1,0 +1,28 @@
+import { Command } from 'commander';
+import { registerCatalogCommands } from './commands/catalog.js';
+import { registerServeCommand } from './commands/serve.js';
+import { registerValidateCommand } from './commands/validate.js';
+import type { CliContext } from './context.js';
+
+export function createProgram(ctx: CliContext): Command {
+  const program = new Command('psygraph')
+    .description('A causal graph of human psychological patterns: browse, sample scenarios, compile prompts.')
+    .version('0.1.0')
+    .option('--store <kind>', 'memory | neo4j (env PSYGRAPH_STORE; default memory)')
+    .option(
+      '--data-dir <dir>',
+      'where the memory store keeps its files (env PSYGRAPH_DATA_DIR; default .psygraph)',
+    )
+    .option('--seed <dir>', 'seed directory the memory store starts from (default: the shipped seed)')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => ctx.io.out(s),
+      writeErr: (s) => ctx.io.err(s),
+    });
+  registerCatalogCommands(program, ctx);
+  registerValidateCommand(program, ctx);
+  registerServeCommand(program, ctx);
+  for (const command of program.commands) command.exitOverride();
+  return program;
+}

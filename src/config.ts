@@ -1,0 +1,49 @@
+/**
+ * Configuration from the environment, overridable by CLI flags. One place decides the defaults.
+ */
+import { InvalidInputError } from './model/index.js';
+
+export const STORE_KINDS = ['memory', 'neo4j'] as const;
+export type StoreKind = (typeof STORE_KINDS)[number];
+
+export interface Neo4jConfig {
+  uri: string;
+  user?: string;
+  password?: string;
+  database?: string;
+}
+
+export interface Config {
+  store: StoreKind;
+  dataDir: string;
+  seedDir?: string;
+  neo4j: Neo4jConfig;
+}
+
+export interface ConfigOverrides {
+  store?: string;
+  dataDir?: string;
+  seedDir?: string;
+}
+
+export const DEFAULT_NEO4J_URI = 'bolt://127.0.0.1:7687';
+
+export function parseStoreKind(value: string, source: string): StoreKind {
+  if ((STORE_KINDS as readonly string[]).includes(value)) return value as StoreKind;
+  throw new InvalidInputError(`${source} must be one of ${STORE_KINDS.join(', ')} (got "${value}")`);
+}
+
+export function resolveConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessEnv = process.env): Config {
+  const store = overrides.store
+    ? parseStoreKind(overrides.store, '--store')
+    : env.PSYGRAPH_STORE
+      ? parseStoreKind(env.PSYGRAPH_STORE, 'PSYGRAPH_STORE')
+      : 'memory';
+  const neo4j: Neo4jConfig = { uri: env.NEO4J_URI || DEFAULT_NEO4J_URI };
+  if (env.NEO4J_USER) neo4j.user = env.NEO4J_USER;
+  if (env.NEO4J_PASSWORD) neo4j.password = env.NEO4J_PASSWORD;
+  if (env.NEO4J_DATABASE) neo4j.database = env.NEO4J_DATABASE;
+  const config: Config = { store, dataDir: overrides.dataDir ?? env.PSYGRAPH_DATA_DIR ?? '.psygraph', neo4j };
+  if (overrides.seedDir) config.seedDir = overrides.seedDir;
+  return config;
+}

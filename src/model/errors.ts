@@ -1,0 +1,58 @@
+/**
+ * Error classes say what kind of failure happened, so that callers (CLI exit codes, HTTP statuses,
+ * tests) decide on the class rather than on message text.
+ */
+export abstract class PsygraphError extends Error {
+  /** Stable machine-readable code, also used in HTTP error bodies. */
+  abstract readonly code: string;
+  /** True when the caller's input was at fault (CLI exit 2, HTTP 4xx). */
+  abstract readonly callerFault: boolean;
+  readonly details: unknown;
+
+  constructor(message: string, details?: unknown) {
+    super(message);
+    this.name = new.target.name;
+    this.details = details;
+  }
+}
+
+/** One problem found while validating input, located by file (or source) and JSON path. */
+export interface InputProblem {
+  file?: string;
+  path: string;
+  message: string;
+}
+
+export function formatProblem(p: InputProblem): string {
+  const where = [p.file, p.path].filter(Boolean).join(': ');
+  return where ? `${where}: ${p.message}` : p.message;
+}
+
+/** Bad input: a malformed file, field, flag or request body. */
+export class InvalidInputError extends PsygraphError {
+  readonly code = 'invalid_input';
+  readonly callerFault = true;
+  readonly problems: InputProblem[];
+
+  constructor(message: string, problems: InputProblem[] = []) {
+    super(message, problems.length ? { problems } : undefined);
+    this.problems = problems;
+  }
+}
+
+export class NotFoundError extends PsygraphError {
+  readonly code = 'not_found';
+  readonly callerFault = true;
+}
+
+/** A request that cannot be satisfied as stated (e.g. impossible sampling constraints). */
+export class ConstraintError extends PsygraphError {
+  readonly code = 'unsatisfiable';
+  readonly callerFault = true;
+}
+
+/** The backing store cannot be reached or answered with an error. */
+export class StoreUnavailableError extends PsygraphError {
+  readonly code = 'store_unavailable';
+  readonly callerFault = false;
+}

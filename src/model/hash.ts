@@ -1,0 +1,38 @@
+import { createHash } from 'node:crypto';
+import type { Pattern } from './pattern.js';
+import type { Relation } from './relation.js';
+
+/** JSON with object keys sorted at every level, so that equal content always gives equal text. */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(sortKeys(value));
+}
+
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(value).sort()) {
+      const v = (value as Record<string, unknown>)[key];
+      if (v !== undefined) out[key] = sortKeys(v);
+    }
+    return out;
+  }
+  return value;
+}
+
+export function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+/**
+ * Content hash of a graph: patterns and relations sorted by id, keys sorted. Independent of file
+ * order and of which store produced the objects, so the seed and Neo4j agree on it.
+ */
+export function graphHash(patterns: readonly Pattern[], relations: readonly Relation[]): string {
+  const byId = <T extends { id: string }>(a: T, b: T) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+  const body = canonicalJson({
+    patterns: [...patterns].sort(byId),
+    relations: [...relations].sort(byId),
+  });
+  return sha256(body).slice(0, 16);
+}

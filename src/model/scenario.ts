@@ -1,0 +1,60 @@
+import { z } from 'zod';
+import { IdSchema } from './pattern.js';
+
+export const MOTIFS = [
+  'reinforcing-chain',
+  'conflict-pair',
+  'conflict-triangle',
+  'modulated-edge',
+  'unbalanced-triangle',
+  'mixed',
+] as const;
+export type Motif = (typeof MOTIFS)[number];
+
+export const STRATEGIES = ['walk', 'coverage', 'motif', 'humanllm', 'manual'] as const;
+export type Strategy = (typeof STRATEGIES)[number];
+
+export const CharacterSchema = z.strictObject({
+  role: z.enum(['protagonist', 'supporting']),
+  patterns: z.array(IdSchema).min(1, 'every character carries at least one pattern'),
+  /** Given by synthesis; drafts have none. */
+  name: z.string().min(1).optional(),
+});
+export type Character = z.infer<typeof CharacterSchema>;
+
+export const TurnSchema = z.strictObject({
+  char: z.string().min(1),
+  content: z.string(),
+});
+
+export const ProvenanceSchema = z.strictObject({
+  model: z.string(),
+  promptHash: z.string(),
+  usage: z
+    .strictObject({
+      promptTokens: z.number().int().nonnegative(),
+      completionTokens: z.number().int().nonnegative(),
+    })
+    .optional(),
+  createdAt: z.string().optional(),
+});
+
+export const ScenarioSchema = z.strictObject({
+  id: z.string().min(1),
+  patterns: z.array(IdSchema).min(1),
+  relations: z.array(z.string()),
+  motif: z.enum(MOTIFS).nullable(),
+  situation: IdSchema,
+  characters: z.array(CharacterSchema).min(1),
+  strategy: z.enum(STRATEGIES),
+  seed: z.number().int(),
+  graphHash: z.string(),
+  // Fields added by synthesis, in the HumanLLM shape (see reference/humanllm.md §2.3).
+  storyBackground: z.string().optional(),
+  charactersProfiles: z.unknown().optional(),
+  analysis: z.string().optional(),
+  conversation: z.array(TurnSchema).optional(),
+  conversation_checklist: z.record(z.string(), z.array(z.string())).optional(),
+  provenance: ProvenanceSchema.optional(),
+});
+export type Scenario = z.infer<typeof ScenarioSchema>;

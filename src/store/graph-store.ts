@@ -1,0 +1,109 @@
+import type {
+  Catalog,
+  Pattern,
+  PatternGraph,
+  PatternKind,
+  Relation,
+  RelationType,
+  Scenario,
+  Situation,
+} from '../model/index.js';
+
+export interface PatternFilter {
+  kind?: PatternKind;
+  /** Case-insensitive substring of the id, name or an alias. */
+  search?: string;
+}
+
+export interface RelationFilter {
+  type?: RelationType | readonly RelationType[];
+  /** Relations that touch this pattern, either end. */
+  pattern?: string;
+  minStrength?: number;
+}
+
+export interface ScenarioFilter {
+  pattern?: string;
+  situation?: string;
+  limit?: number;
+}
+
+/** A neighbour of a pattern through one relation. `both` marks a symmetric relation. */
+export interface Neighbour {
+  direction: 'out' | 'in' | 'both';
+  relation: Relation;
+  pattern: Pick<Pattern, 'id' | 'name' | 'kind'>;
+}
+
+export interface PatternNeighbourhood {
+  pattern: Pattern;
+  neighbours: Record<RelationType, Neighbour[]>;
+}
+
+export interface GraphStats {
+  patterns: number;
+  relations: number;
+  byType: Record<RelationType, number>;
+  situations: number;
+  scenarios: number;
+  graphHash: string;
+}
+
+export interface SaveResult {
+  /** Ids newly stored. */
+  saved: string[];
+  /** Ids that were already in the store (left unchanged). */
+  existing: string[];
+}
+
+export interface ReplaceOptions {
+  /** Also remove patterns, relations and situations that the new catalog no longer has. */
+  prune?: boolean;
+}
+
+export interface ReplaceResult {
+  patterns: number;
+  relations: number;
+  situations: number;
+  removed: { patterns: number; relations: number; situations: number };
+}
+
+/**
+ * The one storage contract of psygraph. `MemoryStore` (graphology + JSON files) and `Neo4jStore`
+ * implement it; `test/store-contract.ts` is the conformance suite both must pass.
+ * Every method validates its input and throws InvalidInputError / NotFoundError on bad input.
+ */
+export interface GraphStore {
+  readonly backend: 'memory' | 'neo4j';
+
+  // Reads
+  listPatterns(filter?: PatternFilter): Promise<Pattern[]>;
+  getPattern(id: string): Promise<Pattern | undefined>;
+  /** The pattern with its neighbours grouped by relation type; NotFoundError if unknown. */
+  getNeighbourhood(id: string): Promise<PatternNeighbourhood>;
+  listRelations(filter?: RelationFilter): Promise<Relation[]>;
+  listSituations(): Promise<Situation[]>;
+  stats(): Promise<GraphStats>;
+  /** Patterns, relations and situations as plain data, sorted by id. */
+  snapshot(): Promise<Catalog>;
+  /** The graph as a graphology MultiDirectedGraph (a fresh copy: mutating it changes nothing stored). */
+  graph(): Promise<PatternGraph>;
+
+  // Writes
+  upsertPatterns(patterns: readonly Pattern[]): Promise<void>;
+  /** Deletes patterns and every relation touching them. Returns the number of patterns removed. */
+  deletePatterns(ids: readonly string[]): Promise<number>;
+  upsertRelations(relations: readonly Relation[]): Promise<void>;
+  deleteRelations(ids: readonly string[]): Promise<number>;
+  upsertSituations(situations: readonly Situation[]): Promise<void>;
+  /** Writes a whole catalog (e.g. the seed) in one go; with `prune`, removes what it no longer has. */
+  replaceCatalog(catalog: Catalog, options?: ReplaceOptions): Promise<ReplaceResult>;
+
+  // Scenarios
+  saveScenarios(scenarios: readonly Scenario[]): Promise<SaveResult>;
+  listScenarios(filter?: ScenarioFilter): Promise<Scenario[]>;
+  getScenario(id: string): Promise<Scenario | undefined>;
+  deleteScenarios(ids: readonly string[]): Promise<number>;
+
+  close(): Promise<void>;
+}

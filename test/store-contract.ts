@@ -1,0 +1,254 @@
+/**
+ * The GraphStore conformance suite. Every backend runs exactly these tests:
+ * `describeStoreContract('memory', openMemory)` and `describeStoreContract('neo4j', openNeo4j)`.
+ * `open` must return an EMPTY store (no patterns, relations, situations or scenarios).
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  type Catalog,
+  InvalidInputError,
+  NotFoundError,
+  type Scenario,
+  graphHash,
+} from '../src/model/index.js';
+import type { GraphStore } from '../src/store/graph-store.js';
+import { makePattern, makeRelation, miniCatalog } from './helpers/catalog.js';
+
+export interface OpenedStore {
+  store: GraphStore;
+  cleanup: () => Promise<void>;
+}
+
+function scenario(id: string, patterns: string[], situation = 'adversity'): Scenario {
+  return {
+    id,
+    patterns,
+    relations: [],
+    motif: null,
+    situation,
+    characters: [{ role: 'protagonist', patterns }],
+    strategy: 'manual',
+    seed: 1,
+    graphHash: 'test',
+  };
+}
+
+const sortedIds = (items: { id: string }[]) => items.map((i) => i.id);
+
+export function describeStoreContract(backend: string, open: () => Promise<OpenedStore>): void {
+  describe(`GraphStore contract: ${backend}`, () => {
+    let opened: OpenedStore;
+    let store: GraphStore;
+    let seed: Catalog;
+
+    beforeEach(async () => {
+      opened = await open();
+      store = opened.store;
+      seed = miniCatalog();
+      await store.replaceCatalog(seed, { prune: true });
+    });
+    afterEach(async () => {
+      await opened.cleanup();
+    });
+
+    describe('reading', () => {
+      it('returns the written catalog, sorted by id, as plain data', async () => {
+        const snap = await store.snapshot();
+        expect(snap.patterns).toEqual([...seed.patterns].sort((a, b) => a.id.localeCompare(b.id)));
+        expect(snap.relations).toEqual([...seed.relations].sort((a, b) => a.id.localeCompare(b.id)));
+        expect(sortedIds(snap.situations)).toEqual(['adversity', 'home-and-private-life']);
+      });
+
+      it('reports stats with counts by type and the same graph hash as the input', async () => {
+        expect(await store.stats()).toEqual({
+          patterns: 6,
+          relations: 6,
+          byType: { REINFORCES: 3, CONFLICTS: 1, MODULATES: 1, EXCLUDES: 1 },
+          situations: 2,
+          scenarios: 0,
+          graphHash: graphHash(seed.patterns, seed.relations),
+        });
+      });
+
+      it('filters patterns by kind and by search over id, name and aliases', async () => {
+        expect(sortedIds(await store.listPatterns({ kind: 'trait' }))).toEqual([
+          'insecure',
+          'quiet',
+          'talkative',
+        ]);
+        expect(sortedIds(await store.listPatterns({ search: 'CHATTY' }))).toEqual(['talkative']);
+        expect(sortedIds(await store.listPatterns({ search: 'spot', kind: 'social-cognitive' }))).toEqual([
+          'spotlight-effect',
+        ]);
+        expect(await store.listPatterns({ search: 'nothing-like-this' })).toEqual([]);
+      });
+
+      it('gets one pattern, or undefined for an unknown id', async () => {
+        expect((await store.getPattern('conformity'))?.name).toBe('conformity');
+        expect(await store.getPattern('no-such-pattern')).toBeUndefined();
+      });
+
+      it('groups a pattern’s neighbours by relation type with direction', async () => {
+        const hood = await store.getNeighbourhood('talkative');
+        expect(hood.pattern.id).toBe('talkative');
+        expect(hood.neighbours.MODULATES).toEqual([
+          expect.objectContaining({
+            direction: 'in',
+            pattern: { id: 'spotlight-effect', name: 'spotlight effect', kind: 'social-cognitive' },
+          }),
+        ]);
+        expect(hood.neighbours.CONFLICTS.map((n) => [n.direction, n.pattern.id])).toEqual([
+          ['both', 'conformity'],
+        ]);
+        expect(hood.neighbours.EXCLUDES.map((n) => n.pattern.id)).toEqual(['quiet']);
+        expect(hood.neighbours.REINFORCES).toEqual([]);
+        const insecure = await store.getNeighbourhood('insecure');
+        expect(insecure.neighbours.REINFORCES.map((n) => [n.direction, n.pattern.id])).toEqual([
+          ['out', 'conformity'],
+          ['out', 'spotlight-effect'],
+        ]);
+      });
+
+      it('throws NotFoundError for the neighbourhood of an unknown pattern', async () => {
+        await expect(store.getNeighbourhood('no-such-pattern')).rejects.toBeInstanceOf(NotFoundError);
+      });
+
+      it('filters relations by type, pattern and minimum strength', async () => {
+        expect((await store.listRelations({ type: 'REINFORCES' })).length).toBe(3);
+        expect(
+          (await store.listRelations({ type: ['CONFLICTS', 'EXCLUDES'] })).map((r) => r.type).sort(),
+        ).toEqual(['CONFLICTS', 'EXCLUDES']);
+        expect(sortedIds(await store.listRelations({ pattern: 'conformity' }))).toEqual([
+          'conformity--CONFLICTS--talkative',
+          'insecure--REINFORCES--conformity',
+          'loss-aversion--REINFORCES--conformity',
+        ]);
+        expect(sortedIds(await store.listRelations({ minStrength: 0.65 }))).toEqual([
+          'insecure--REINFORCES--spotlight-effect',
+          'quiet--EXCLUDES--talkative',
+        ]);
+      });
+
+      it('builds a graphology multigraph that is a copy', async () => {
+        const graph = await store.graph();
+        expect(graph.order).toBe(6);
+        expect(graph.size).toBe(6);
+        expect(graph.getEdgeAttribute('spotlight-effect--MODULATES--talkative', 'effect')).toBe('suppresses');
+        graph.dropNode('talkative');
+        expect((await store.graph()).order).toBe(6);
+      });
+    });
+
+    describe('writing', () => {
+      it('upserts a pattern (insert, then update in place)', async () => {
+        const shy = makePattern('shy', { kind: 'trait', dimension: 'extraversion', pole: '-' });
+        await store.upsertPatterns([shy]);
+        await store.upsertPatterns([{ ...shy, definition: 'Changed.' }]);
+        expect((await store.getPattern('shy'))?.definition).toBe('Changed.');
+        expect((await store.stats()).patterns).toBe(7);
+      });
+
+      it('rejects an invalid pattern with the field named, and stores nothing', async () => {
+        const bad = {
+          ...makePattern('shy', { kind: 'trait', dimension: 'extraversion', pole: '-' }),
+          checklist: [],
+        };
+        const err = await store.upsertPatterns([bad]).catch((e: unknown) => e);
+        expect(err).toBeInstanceOf(InvalidInputError);
+        expect((err as InvalidInputError).problems.map((p) => p.path)).toContain('[0].checklist');
+        expect(await store.getPattern('shy')).toBeUndefined();
+      });
+
+      it('rejects a relation to an unknown pattern, naming the endpoint', async () => {
+        const err = await store
+          .upsertRelations([makeRelation('REINFORCES', 'talkative', 'ghost')])
+          .catch((e: unknown) => e);
+        expect(err).toBeInstanceOf(InvalidInputError);
+        expect((err as InvalidInputError).problems).toEqual([
+          expect.objectContaining({ path: '[0].target', message: expect.stringContaining('ghost') }),
+        ]);
+        expect((await store.stats()).relations).toBe(6);
+      });
+
+      it('rejects a symmetric relation stored the wrong way round', async () => {
+        const reversed = makeRelation('CONFLICTS', 'talkative', 'loss-aversion');
+        await expect(store.upsertRelations([reversed])).rejects.toBeInstanceOf(InvalidInputError);
+      });
+
+      it('upserts relations idempotently', async () => {
+        const r = makeRelation('REINFORCES', 'quiet', 'spotlight-effect', 0.4);
+        await store.upsertRelations([r]);
+        await store.upsertRelations([{ ...r, strength: 0.45 }]);
+        const got = await store.listRelations({ pattern: 'quiet', type: 'REINFORCES' });
+        expect(got).toEqual([{ ...r, strength: 0.45 }]);
+      });
+
+      it('deletes patterns together with their relations', async () => {
+        expect(await store.deletePatterns(['conformity', 'no-such'])).toBe(1);
+        const stats = await store.stats();
+        expect(stats.patterns).toBe(5);
+        expect(stats.relations).toBe(3);
+      });
+
+      it('deletes relations by id and counts what it removed', async () => {
+        expect(await store.deleteRelations(['quiet--EXCLUDES--talkative', 'nope'])).toBe(1);
+        expect((await store.stats()).byType.EXCLUDES).toBe(0);
+      });
+
+      it('upserts situations', async () => {
+        await store.upsertSituations([
+          { id: 'duty', name: 'Duty', family: 'diamonds', definition: 'Work to do.' },
+        ]);
+        expect(sortedIds(await store.listSituations())).toEqual([
+          'adversity',
+          'duty',
+          'home-and-private-life',
+        ]);
+      });
+
+      it('replaces the catalog, keeping extras unless told to prune', async () => {
+        const extra = makePattern('shy', { kind: 'trait', dimension: 'extraversion', pole: '-' });
+        await store.upsertPatterns([extra]);
+        const again = await store.replaceCatalog(seed);
+        expect(again.removed.patterns).toBe(0);
+        expect(await store.getPattern('shy')).toBeDefined();
+        const pruned = await store.replaceCatalog(seed, { prune: true });
+        expect(pruned.removed.patterns).toBe(1);
+        expect(await store.getPattern('shy')).toBeUndefined();
+        expect((await store.stats()).graphHash).toBe(graphHash(seed.patterns, seed.relations));
+      });
+    });
+
+    describe('scenarios', () => {
+      it('saves scenarios once and reports the ones it already had', async () => {
+        const a = scenario('s-a', ['talkative', 'spotlight-effect']);
+        const b = scenario('s-b', ['insecure', 'conformity'], 'home-and-private-life');
+        expect(await store.saveScenarios([a, b])).toEqual({ saved: ['s-a', 's-b'], existing: [] });
+        expect(await store.saveScenarios([a])).toEqual({ saved: [], existing: ['s-a'] });
+        expect((await store.stats()).scenarios).toBe(2);
+        expect(await store.getScenario('s-a')).toEqual(a);
+        expect(await store.getScenario('nope')).toBeUndefined();
+      });
+
+      it('lists scenarios with filters and a limit, and deletes them', async () => {
+        await store.saveScenarios([
+          scenario('s-1', ['talkative', 'spotlight-effect']),
+          scenario('s-2', ['insecure', 'conformity'], 'home-and-private-life'),
+          scenario('s-3', ['talkative', 'conformity']),
+        ]);
+        expect(sortedIds(await store.listScenarios({ pattern: 'talkative' }))).toEqual(['s-1', 's-3']);
+        expect(sortedIds(await store.listScenarios({ situation: 'home-and-private-life' }))).toEqual(['s-2']);
+        expect(sortedIds(await store.listScenarios({ limit: 2 }))).toEqual(['s-1', 's-2']);
+        expect(await store.deleteScenarios(['s-1', 'missing'])).toBe(1);
+        expect(sortedIds(await store.listScenarios())).toEqual(['s-2', 's-3']);
+      });
+
+      it('rejects a malformed scenario with the field named', async () => {
+        const bad = { ...scenario('s-x', ['talkative']), characters: [] };
+        const err = await store.saveScenarios([bad]).catch((e: unknown) => e);
+        expect(err).toBeInstanceOf(InvalidInputError);
+        expect((err as InvalidInputError).problems[0]?.path).toBe('[0].characters');
+      });
+    });
+  });
+}
