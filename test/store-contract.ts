@@ -133,7 +133,9 @@ export function describeStoreContract(backend: string, open: () => Promise<Opene
         const graph = await store.graph();
         expect(graph.order).toBe(6);
         expect(graph.size).toBe(6);
-        expect(graph.getEdgeAttribute('spotlight-effect--MODULATES--talkative', 'effect')).toBe('suppresses');
+        expect(graph.getEdgeAttributes('spotlight-effect--MODULATES--talkative')).toMatchObject({
+          effect: 'suppresses',
+        });
         graph.dropNode('talkative');
         expect((await store.graph()).order).toBe(6);
       });

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { registerCatalogCommands } from './commands/catalog.js';
+import { registerGraphCommands } from './commands/graph.js';
 import { registerServeCommand } from './commands/serve.js';
 import { registerValidateCommand } from './commands/validate.js';
 import type { CliContext } from './context.js';
@@ -22,6 +23,7 @@ export function createProgram(ctx: CliContext): Command {
     });
   registerCatalogCommands(program, ctx);
   registerValidateCommand(program, ctx);
+  registerGraphCommands(program, ctx);
   registerServeCommand(program, ctx);
   for (const command of program.commands) command.exitOverride();
   return program;

@@ -1,10 +1,427 @@
-// Placeholder replaced by the Neo4j backend (issue 5) later in this change.
+/**
+ * GraphStore on Neo4j (a local launcher, a server, a cluster or Aura: only the URI changes).
+ * Parameterised Cypher only; relationship types come from the fixed RELATION_TYPES whitelist.
+ * Every bulk write is one transaction (all or nothing); reads ask for READ routing so that a
+ * cluster's secondaries can serve them.
+ */
+import { readFile } from 'node:fs/promises';
+import neo4j, { type Driver, type ManagedTransaction } from 'neo4j-driver';
 import type { Neo4jConfig } from '../config.js';
-import { StoreUnavailableError } from '../model/index.js';
-import type { GraphStore } from './graph-store.js';
+import {
+  type Catalog,
+  type Pattern,
+  type PatternGraph,
+  RELATION_TYPES,
+  type Relation,
+  type Scenario,
+  type Situation,
+  StoreUnavailableError,
+  buildGraph,
+} from '../model/index.js';
+import type {
+  GraphStats,
+  GraphStore,
+  PatternFilter,
+  PatternNeighbourhood,
+  RelationFilter,
+  ReplaceOptions,
+  ReplaceResult,
+  SaveResult,
+  ScenarioFilter,
+} from './graph-store.js';
+import {
+  patternFromDoc,
+  patternRow,
+  relationFromDoc,
+  relationRow,
+  scenarioFromDoc,
+  scenarioRow,
+  situationFromProps,
+  situationRow,
+} from './neo4j-mapping.js';
+import {
+  assertWriteFits,
+  computeStats,
+  neighbourhoodOf,
+  notFound,
+  parsePatterns,
+  parseRelations,
+  parseScenarios,
+  parseSituations,
+  relationTypes,
+} from './queries.js';
 
-export const Neo4jStore = {
-  async connect(config: Neo4jConfig): Promise<GraphStore> {
-    throw new StoreUnavailableError(`the neo4j backend is not available yet (${config.uri})`);
-  },
-};
+const SCHEMA_FILE = new URL('../../graph/schema.cypher', import.meta.url);
+const BATCH = 1000;
+
+type Params = Record<string, unknown>;
+
+export class Neo4jStore implements GraphStore {
+  readonly backend = 'neo4j' as const;
+
+  private constructor(
+    private readonly driver: Driver,
+    private readonly config: Neo4jConfig,
+  ) {}
+
+  /** Connects, checks the server answers, and applies graph/schema.cypher (idempotent). */
+  static async connect(config: Neo4jConfig): Promise<Neo4jStore> {
+    const auth = config.user ? neo4j.auth.basic(config.user, config.password ?? '') : undefined;
+    const driver = neo4j.driver(config.uri, auth, {
+      disableLosslessIntegers: true,
+      connectionTimeout: 10_000,
+    });
+    try {
+      await driver.verifyConnectivity(config.database ? { database: config.database } : {});
+      const store = new Neo4jStore(driver, config);
+      await store.applySchema();
+      return store;
+    } catch (err) {
+      await driver.close();
+      throw new StoreUnavailableError(
+        `cannot use Neo4j at ${config.uri}: ${(err as Error).message.split('\n')[0]}`,
+      );
+    }
+  }
+
+  private async applySchema(): Promise<void> {
+    const text = await readFile(SCHEMA_FILE, 'utf8');
+    const statements = text
+      .split('\n')
+      .filter((line) => !line.trim().startsWith('//'))
+      .join('\n')
+      .split(';')
+      .map((s) => s.trim())
+      .filter(Boolean);
+    for (const statement of statements) await this.write(statement);
+  }
+
+  private async read(query: string, params: Params = {}) {
+    const { records } = await this.driver.executeQuery(query, params, {
+      routing: neo4j.routing.READ,
+      ...(this.config.database ? { database: this.config.database } : {}),
+    });
+    return records.map((r) => r.toObject() as Record<string, unknown>);
+  }
+
+  private async write(query: string, params: Params = {}) {
+    const { records } = await this.driver.executeQuery(query, params, {
+      routing: neo4j.routing.WRITE,
+      ...(this.config.database ? { database: this.config.database } : {}),
+    });
+    return records.map((r) => r.toObject() as Record<string, unknown>);
+  }
+
+  /** Runs `work` in one write transaction: every statement commits, or none does. */
+  private async transaction<T>(work: (tx: ManagedTransaction) => Promise<T>): Promise<T> {
+    const session = this.driver.session({
+      defaultAccessMode: neo4j.session.WRITE,
+      ...(this.config.database ? { database: this.config.database } : {}),
+    });
+    try {
+      return await session.executeWrite(work);
+    } finally {
+      await session.close();
+    }
+  }
+
+  // Reads
+
+  async listPatterns(filter: PatternFilter = {}): Promise<Pattern[]> {
+    const rows = await this.read(
+      `MATCH (p:Pattern)
+       WHERE ($kind IS NULL OR p.kind = $kind) AND ($q IS NULL OR p.search CONTAINS $q)
+       RETURN p.doc AS doc ORDER BY p.id`,
+      { kind: filter.kind ?? null, q: filter.search ? filter.search.toLowerCase() : null },
+    );
+    return rows.map((r) => patternFromDoc(r.doc));
+  }
+
+  async getPattern(id: string): Promise<Pattern | undefined> {
+    const rows = await this.read('MATCH (p:Pattern {id: $id}) RETURN p.doc AS doc', { id });
+    return rows[0] ? patternFromDoc(rows[0].doc) : undefined;
+  }
+
+  private async patternsById(ids: readonly string[]): Promise<Pattern[]> {
+    if (!ids.length) return [];
+    const rows = await this.read('MATCH (p:Pattern) WHERE p.id IN $ids RETURN p.doc AS doc', {
+      ids: [...new Set(ids)],
+    });
+    return rows.map((r) => patternFromDoc(r.doc));
+  }
+
+  async getNeighbourhood(id: string): Promise<PatternNeighbourhood> {
+    const rows = await this.read(
+      `MATCH (p:Pattern {id: $id})
+       OPTIONAL MATCH (p)-[r]-(o:Pattern)
+       RETURN p.doc AS doc, collect({doc: r.doc, id: o.id, name: o.name, kind: o.kind}) AS links`,
+      { id },
+    );
+    const row = rows[0];
+    if (!row) throw notFound('pattern', id);
+    const links = (
+      row.links as { doc: string | null; id: string; name: string; kind: Pattern['kind'] }[]
+    ).filter((l) => l.doc !== null);
+    const others = new Map(links.map((l) => [l.id, { id: l.id, name: l.name, kind: l.kind }]));
+    return neighbourhoodOf(
+      patternFromDoc(row.doc),
+      links.map((l) => relationFromDoc(l.doc)),
+      others,
+    );
+  }
+
+  async listRelations(filter: RelationFilter = {}): Promise<Relation[]> {
+    const rows = await this.read(
+      `MATCH (a:Pattern)-[r]->(b:Pattern)
+       WHERE type(r) IN $types AND ($pattern IS NULL OR a.id = $pattern OR b.id = $pattern)
+         AND ($min IS NULL OR r.strength >= $min)
+       RETURN r.doc AS doc ORDER BY r.id`,
+      {
+        types: [...(relationTypes(filter) ?? RELATION_TYPES)],
+        pattern: filter.pattern ?? null,
+        min: filter.minStrength ?? null,
+      },
+    );
+    return rows.map((r) => relationFromDoc(r.doc));
+  }
+
+  async listSituations(): Promise<Situation[]> {
+    const rows = await this.read('MATCH (s:Situation) RETURN properties(s) AS props ORDER BY s.id');
+    return rows.map((r) => situationFromProps(r.props));
+  }
+
+  async stats(): Promise<GraphStats> {
+    const [catalog, rows] = await Promise.all([
+      this.snapshot(),
+      this.read('MATCH (s:Scenario) RETURN count(s) AS n'),
+    ]);
+    return computeStats(catalog, Number(rows[0]?.n ?? 0));
+  }
+
+  async snapshot(): Promise<Catalog> {
+    const [patterns, relations, situations] = await Promise.all([
+      this.listPatterns(),
+      this.listRelations(),
+      this.listSituations(),
+    ]);
+    return { patterns, relations, situations };
+  }
+
+  async graph(): Promise<PatternGraph> {
+    const { patterns, relations } = await this.snapshot();
+    return buildGraph(patterns, relations);
+  }
+
+  // Writes
+
+  /** Checks a write against the stored patterns it refers to (endpoints, twins). */
+  private async checkWrite(write: Partial<Catalog>): Promise<void> {
+    const refs = [
+      ...(write.relations ?? []).flatMap((r) => [r.source, r.target]),
+      ...(write.patterns ?? []).flatMap((p) => (p.distinctFrom ?? []).map((d) => d.id)),
+    ];
+    const own = new Set((write.patterns ?? []).map((p) => p.id));
+    const stored = await this.patternsById(refs.filter((id) => !own.has(id)));
+    assertWriteFits(write, { patterns: stored, relations: [], situations: [] });
+  }
+
+  async upsertPatterns(input: readonly Pattern[]): Promise<void> {
+    const patterns = parsePatterns(input);
+    await this.checkWrite({ patterns });
+    await this.transaction(async (tx) => {
+      await mergePatterns(tx, patterns);
+      await renumberPatterns(tx);
+    });
+  }
+
+  async deletePatterns(ids: readonly string[]): Promise<number> {
+    return this.transaction(async (tx) => {
+      const res = await tx.run(
+        `MATCH (p:Pattern) WHERE p.id IN $ids
+         WITH collect(p) AS ps, count(p) AS n
+         FOREACH (x IN ps | DETACH DELETE x)
+         RETURN n`,
+        { ids: [...ids] },
+      );
+      await renumberPatterns(tx);
+      return Number(res.records[0]?.get('n') ?? 0);
+    });
+  }
+
+  async upsertRelations(input: readonly Relation[]): Promise<void> {
+    const relations = parseRelations(input);
+    await this.checkWrite({ relations });
+    await this.transaction((tx) => mergeRelations(tx, relations));
+  }
+
+  async deleteRelations(ids: readonly string[]): Promise<number> {
+    return this.transaction(async (tx) => {
+      let removed = 0;
+      for (const type of RELATION_TYPES) {
+        const res = await tx.run(
+          `MATCH ()-[r:${type}]->() WHERE r.id IN $ids WITH collect(r) AS rs, count(r) AS n
+           FOREACH (x IN rs | DELETE x) RETURN n`,
+          { ids: [...ids] },
+        );
+        removed += Number(res.records[0]?.get('n') ?? 0);
+      }
+      return removed;
+    });
+  }
+
+  async upsertSituations(input: readonly Situation[]): Promise<void> {
+    const situations = parseSituations(input);
+    assertWriteFits({ situations }, { patterns: [], relations: [], situations: [] });
+    await this.transaction((tx) => mergeSituations(tx, situations));
+  }
+
+  async replaceCatalog(input: Catalog, options: ReplaceOptions = {}): Promise<ReplaceResult> {
+    const next: Catalog = {
+      patterns: parsePatterns(input.patterns),
+      relations: parseRelations(input.relations),
+      situations: parseSituations(input.situations),
+    };
+    await this.checkWrite(next);
+    const removed = { patterns: 0, relations: 0, situations: 0 };
+    await this.transaction(async (tx) => {
+      if (options.prune) {
+        const count = async (query: string, params: Params) =>
+          Number((await tx.run(query, params)).records[0]?.get('n') ?? 0);
+        removed.relations = await count(
+          `MATCH (:Pattern)-[r]->(:Pattern) WHERE type(r) IN $types AND NOT r.id IN $ids
+           WITH collect(r) AS rs, count(r) AS n FOREACH (x IN rs | DELETE x) RETURN n`,
+          { types: [...RELATION_TYPES], ids: next.relations.map((r) => r.id) },
+        );
+        removed.patterns = await count(
+          `MATCH (p:Pattern) WHERE NOT p.id IN $ids
+           WITH collect(p) AS ps, count(p) AS n FOREACH (x IN ps | DETACH DELETE x) RETURN n`,
+          { ids: next.patterns.map((p) => p.id) },
+        );
+        removed.situations = await count(
+          `MATCH (s:Situation) WHERE NOT s.id IN $ids
+           WITH collect(s) AS ss, count(s) AS n FOREACH (x IN ss | DETACH DELETE x) RETURN n`,
+          { ids: next.situations.map((s) => s.id) },
+        );
+      }
+      await mergePatterns(tx, next.patterns);
+      await mergeSituations(tx, next.situations);
+      await mergeRelations(tx, next.relations);
+      await renumberPatterns(tx);
+    });
+    return {
+      patterns: next.patterns.length,
+      relations: next.relations.length,
+      situations: next.situations.length,
+      removed,
+    };
+  }
+
+  // Scenarios
+
+  async saveScenarios(input: readonly Scenario[]): Promise<SaveResult> {
+    const scenarios = parseScenarios(input);
+    return this.transaction(async (tx) => {
+      const res = await tx.run('MATCH (s:Scenario) WHERE s.id IN $ids RETURN s.id AS id', {
+        ids: scenarios.map((s) => s.id),
+      });
+      const existing = new Set(res.records.map((r) => r.get('id') as string));
+      const result: SaveResult = { saved: [], existing: [] };
+      const fresh: Scenario[] = [];
+      for (const s of scenarios) {
+        if (existing.has(s.id)) result.existing.push(s.id);
+        else if (!fresh.some((f) => f.id === s.id)) {
+          fresh.push(s);
+          result.saved.push(s.id);
+        }
+      }
+      for (const rows of batches(fresh.map(scenarioRow))) {
+        await tx.run(
+          `UNWIND $rows AS row
+           CREATE (s:Scenario) SET s = row.props
+           WITH s, row UNWIND row.props.patterns AS pid
+           MATCH (p:Pattern {id: pid}) MERGE (s)-[:INCLUDES]->(p)`,
+          { rows },
+        );
+      }
+      return result;
+    });
+  }
+
+  async listScenarios(filter: ScenarioFilter = {}): Promise<Scenario[]> {
+    const rows = await this.read(
+      `MATCH (s:Scenario)
+       WHERE ($pattern IS NULL OR $pattern IN s.patterns) AND ($situation IS NULL OR s.situation = $situation)
+       RETURN s.doc AS doc ORDER BY s.id ${filter.limit === undefined ? '' : 'LIMIT $limit'}`,
+      {
+        pattern: filter.pattern ?? null,
+        situation: filter.situation ?? null,
+        ...(filter.limit === undefined ? {} : { limit: neo4j.int(filter.limit) }),
+      },
+    );
+    return rows.map((r) => scenarioFromDoc(r.doc));
+  }
+
+  async getScenario(id: string): Promise<Scenario | undefined> {
+    const rows = await this.read('MATCH (s:Scenario {id: $id}) RETURN s.doc AS doc', { id });
+    return rows[0] ? scenarioFromDoc(rows[0].doc) : undefined;
+  }
+
+  async deleteScenarios(ids: readonly string[]): Promise<number> {
+    const rows = await this.write(
+      `MATCH (s:Scenario) WHERE s.id IN $ids WITH collect(s) AS ss, count(s) AS n
+       FOREACH (x IN ss | DETACH DELETE x) RETURN n`,
+      { ids: [...ids] },
+    );
+    return Number(rows[0]?.n ?? 0);
+  }
+
+  /** Removes everything psygraph stored (tests and `load --prune` from scratch). */
+  async clear(): Promise<void> {
+    await this.write('MATCH (n) WHERE n:Pattern OR n:Situation OR n:Scenario DETACH DELETE n');
+  }
+
+  async close(): Promise<void> {
+    await this.driver.close();
+  }
+}
+
+function* batches<T>(items: readonly T[], size = BATCH): Generator<T[]> {
+  for (let i = 0; i < items.length; i += size) yield items.slice(i, i + size);
+}
+
+async function mergePatterns(tx: ManagedTransaction, patterns: readonly Pattern[]): Promise<void> {
+  for (const rows of batches(patterns.map(patternRow))) {
+    await tx.run('UNWIND $rows AS row MERGE (p:Pattern {id: row.id}) SET p = row.props', { rows });
+  }
+}
+
+async function mergeSituations(tx: ManagedTransaction, situations: readonly Situation[]): Promise<void> {
+  for (const rows of batches(situations.map(situationRow))) {
+    await tx.run('UNWIND $rows AS row MERGE (s:Situation {id: row.id}) SET s = row.props', { rows });
+  }
+}
+
+async function mergeRelations(tx: ManagedTransaction, relations: readonly Relation[]): Promise<void> {
+  for (const type of RELATION_TYPES) {
+    const ofType = relations.filter((r) => r.type === type).map(relationRow);
+    for (const rows of batches(ofType)) {
+      // The type is interpolated from the fixed whitelist; everything else is a parameter.
+      await tx.run(
+        `UNWIND $rows AS row
+         MATCH (a:Pattern {id: row.source}), (b:Pattern {id: row.target})
+         MERGE (a)-[r:${type} {id: row.id}]->(b) SET r = row.props`,
+        { rows },
+      );
+    }
+  }
+}
+
+/** Dense 0..n-1 `idx` in id order, so a server-side walk can pick a uniform random start. */
+async function renumberPatterns(tx: ManagedTransaction): Promise<void> {
+  await tx.run(
+    `MATCH (p:Pattern) WITH p ORDER BY p.id
+     WITH collect(p) AS ps
+     UNWIND range(0, size(ps) - 1) AS i
+     WITH ps[i] AS p, i SET p.idx = i`,
+  );
+}

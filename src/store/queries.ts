@@ -83,7 +83,7 @@ export function computeStats(catalog: Catalog, scenarios: number): GraphStats {
 export function neighbourhoodOf(
   pattern: Pattern,
   relations: readonly Relation[],
-  patterns: ReadonlyMap<string, Pattern>,
+  patterns: ReadonlyMap<string, Pick<Pattern, 'id' | 'name' | 'kind'>>,
 ): PatternNeighbourhood {
   const neighbours = emptyByType<Neighbour[]>(() => []);
   for (const relation of [...relations].sort(byId)) {

@@ -1,0 +1,214 @@
+/**
+ * Whole-graph checks. Errors are facts that make the graph wrong (contradictory edges, patterns
+ * too thinly connected to sample, a modulator conditioned on a situation that does not exist);
+ * review items are patterns worth a human look (unbalanced signed triangles, near-duplicates).
+ */
+import { type Catalog, type Pattern, type Relation, isCausal } from '../model/index.js';
+
+export interface LintItem {
+  rule: LintRule;
+  message: string;
+  patterns: string[];
+  relations: string[];
+}
+
+export type LintRule =
+  | 'contradictory-pair'
+  | 'too-few-edges'
+  | 'trait-without-excludes'
+  | 'unknown-situation'
+  | 'unbalanced-triangle'
+  | 'near-duplicate';
+
+export interface LintOptions {
+  /** Minimum causal edges per pattern (default 4). */
+  minCausalEdges?: number;
+}
+
+export interface LintReport {
+  errors: LintItem[];
+  review: LintItem[];
+}
+
+const pairKey = (a: string, b: string) => (a < b ? `${a}|${b}` : `${b}|${a}`);
+
+function contradictoryPairs(relations: readonly Relation[]): LintItem[] {
+  const byPair = new Map<string, Relation[]>();
+  for (const r of relations) {
+    const key = pairKey(r.source, r.target);
+    byPair.set(key, [...(byPair.get(key) ?? []), r]);
+  }
+  const items: LintItem[] = [];
+  for (const rels of byPair.values()) {
+    const types = new Set(rels.map((r) => r.type));
+    const clash =
+      types.has('REINFORCES') && types.has('EXCLUDES')
+        ? 'REINFORCES and EXCLUDES'
+        : types.has('REINFORCES') && types.has('CONFLICTS')
+          ? 'REINFORCES and CONFLICTS'
+          : undefined;
+    if (!clash) continue;
+    const [a, b] = [rels[0]!.source, rels[0]!.target].sort();
+    items.push({
+      rule: 'contradictory-pair',
+      message: `${a} and ${b} are joined by both ${clash}`,
+      patterns: [a!, b!],
+      relations: rels.map((r) => r.id).sort(),
+    });
+  }
+  return items;
+}
+
+function thinPatterns(catalog: Catalog, min: number): LintItem[] {
+  const items: LintItem[] = [];
+  for (const p of catalog.patterns) {
+    const causal = catalog.relations.filter(
+      (r) => isCausal(r.type) && (r.source === p.id || r.target === p.id),
+    );
+    const reinforces = causal.filter((r) => r.type === 'REINFORCES').length;
+    const tension = causal.length - reinforces;
+    const missing: string[] = [];
+    if (causal.length < min) missing.push(`${causal.length} causal edges (needs ${min})`);
+    if (!reinforces) missing.push('no REINFORCES');
+    if (!tension) missing.push('no CONFLICTS or MODULATES');
+    if (missing.length) {
+      items.push({
+        rule: 'too-few-edges',
+        message: `${p.id}: ${missing.join(', ')}`,
+        patterns: [p.id],
+        relations: causal.map((r) => r.id),
+      });
+    }
+    if (
+      p.kind === 'trait' &&
+      !catalog.relations.some((r) => r.type === 'EXCLUDES' && (r.source === p.id || r.target === p.id))
+    ) {
+      items.push({
+        rule: 'trait-without-excludes',
+        message: `${p.id}: no EXCLUDES partner`,
+        patterns: [p.id],
+        relations: [],
+      });
+    }
+  }
+  return items;
+}
+
+/** Situation ids named in the parenthesis that ends a condition: "... (adversity, duty)." */
+export function conditionSituations(condition: string): string[] {
+  const match = /\(([^()]*)\)\s*\.?\s*$/.exec(condition);
+  if (!match) return [];
+  return match[1]!
+    .split(',')
+    .map((s) => s.trim().toLowerCase())
+    .filter(Boolean);
+}
+
+function unknownSituations(catalog: Catalog): LintItem[] {
+  const known = new Set(catalog.situations.flatMap((s) => [s.id, s.name.toLowerCase()]));
+  const items: LintItem[] = [];
+  for (const r of catalog.relations) {
+    if (r.type !== 'MODULATES') continue;
+    const unknown = conditionSituations(r.condition).filter((s) => !known.has(s));
+    if (unknown.length) {
+      items.push({
+        rule: 'unknown-situation',
+        message: `${r.id}: condition names unknown situation(s) ${unknown.map((u) => `"${u}"`).join(', ')}`,
+        patterns: [r.source, r.target],
+        relations: [r.id],
+      });
+    }
+  }
+  return items;
+}
+
+/**
+ * Triangles whose signs multiply to negative (REINFORCES +, CONFLICTS −, either direction): e.g. A
+ * reinforces B, B reinforces C, yet A conflicts with C. Heider's balance theory calls these
+ * unstable; in a graph of patterns they are often right, but worth a second look.
+ */
+function unbalancedTriangles(relations: readonly Relation[]): LintItem[] {
+  const sign = new Map<string, { sign: number; id: string }>();
+  const adj = new Map<string, Set<string>>();
+  for (const r of relations) {
+    if (r.type !== 'REINFORCES' && r.type !== 'CONFLICTS') continue;
+    const key = pairKey(r.source, r.target);
+    if (sign.has(key)) continue; // one signed edge per pair; contradictory pairs are reported apart
+    sign.set(key, { sign: r.type === 'REINFORCES' ? 1 : -1, id: r.id });
+    for (const [x, y] of [
+      [r.source, r.target],
+      [r.target, r.source],
+    ] as const) {
+      if (!adj.has(x)) adj.set(x, new Set());
+      adj.get(x)!.add(y);
+    }
+  }
+  const items: LintItem[] = [];
+  const nodes = [...adj.keys()].sort();
+  for (const a of nodes) {
+    for (const b of adj.get(a)!) {
+      if (b <= a) continue;
+      for (const c of adj.get(b)!) {
+        if (c <= b || !adj.get(a)!.has(c)) continue;
+        const edges = [sign.get(pairKey(a, b))!, sign.get(pairKey(b, c))!, sign.get(pairKey(a, c))!];
+        if (edges.reduce((p, e) => p * e.sign, 1) < 0) {
+          items.push({
+            rule: 'unbalanced-triangle',
+            message: `${a}, ${b}, ${c}: ${edges.filter((e) => e.sign < 0).length} conflict(s) among reinforcements`,
+            patterns: [a, b, c],
+            relations: edges.map((e) => e.id),
+          });
+        }
+      }
+    }
+  }
+  return items;
+}
+
+const STOP = new Set(['the', 'of', 'and', 'a', 'effect', 'bias', 'theory', 'principle', 'hypothesis', 'to']);
+const stem = (w: string) => w.replace(/(ness|ity|ousy|ous|ing|es|y|s)$/, '');
+
+function nameWords(p: Pattern): Set<string> {
+  return new Set(
+    p.name
+      .toLowerCase()
+      .split(/[^a-z]+/)
+      .filter((w) => w && !STOP.has(w))
+      .map(stem),
+  );
+}
+
+/** Pairs whose names share their content words (jealous / jealousy, reactance / psychological reactance theory). */
+function nearDuplicates(patterns: readonly Pattern[]): LintItem[] {
+  const items: LintItem[] = [];
+  const words = patterns.map((p) => ({ p, w: nameWords(p) }));
+  for (let i = 0; i < words.length; i++) {
+    for (let j = i + 1; j < words.length; j++) {
+      const { p: a, w: wa } = words[i]!;
+      const { p: b, w: wb } = words[j]!;
+      const shared = [...wa].filter((w) => wb.has(w));
+      const smaller = Math.min(wa.size, wb.size);
+      if (!smaller || shared.length < smaller) continue;
+      const documented =
+        a.distinctFrom?.some((d) => d.id === b.id) && b.distinctFrom?.some((d) => d.id === a.id);
+      items.push({
+        rule: 'near-duplicate',
+        message: `${a.id} / ${b.id}: names share "${shared.join(' ')}"${documented ? ' (told apart in distinctFrom)' : ' — add distinctFrom on both sides'}`,
+        patterns: [a.id, b.id],
+        relations: [],
+      });
+    }
+  }
+  return items;
+}
+
+export function lintGraph(catalog: Catalog, options: LintOptions = {}): LintReport {
+  return {
+    errors: [
+      ...contradictoryPairs(catalog.relations),
+      ...thinPatterns(catalog, options.minCausalEdges ?? 4),
+      ...unknownSituations(catalog),
+    ],
+    review: [...unbalancedTriangles(catalog.relations), ...nearDuplicates(catalog.patterns)],
+  };
+}

@@ -1,0 +1,46 @@
+/**
+ * Seeded randomness. Every random choice in psygraph goes through a `Random` made from a seed, so
+ * the same seed (and graph) gives the same output on every machine and backend.
+ */
+
+export type Random = () => number;
+
+/** mulberry32: a small, fast 32-bit generator with good statistical quality for sampling. */
+export function createRandom(seed: number): Random {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** An integer in [0, n). */
+export function randomInt(random: Random, n: number): number {
+  return Math.floor(random() * n);
+}
+
+/** Picks an index with probability proportional to its weight; -1 if all weights are zero. */
+export function weightedIndex(random: Random, weights: readonly number[]): number {
+  let total = 0;
+  for (const w of weights) total += w;
+  if (total <= 0) return -1;
+  let r = random() * total;
+  for (let i = 0; i < weights.length; i++) {
+    r -= weights[i]!;
+    if (r < 0) return i;
+  }
+  return weights.length - 1;
+}
+
+/** Fisher–Yates shuffle into a new array. */
+export function shuffled<T>(random: Random, items: readonly T[]): T[] {
+  const out = [...items];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = randomInt(random, i + 1);
+    [out[i], out[j]] = [out[j]!, out[i]!];
+  }
+  return out;
+}

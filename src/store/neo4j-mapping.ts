@@ -1,0 +1,98 @@
+/**
+ * The one place where domain objects become Neo4j properties and back. Nested fields (mechanisms,
+ * checklist, evidence) cannot be Neo4j properties, so each node or relationship keeps its full
+ * object as canonical JSON in `doc`, next to flat, readable properties for querying and for
+ * people browsing the graph in Neo4j Browser or Bloom. Reads come back through the zod schemas,
+ * so nothing from the driver (Integer, Node, Record) leaks past the store.
+ */
+import {
+  InvalidInputError,
+  type Pattern,
+  PatternSchema,
+  type Relation,
+  RelationSchema,
+  type Scenario,
+  ScenarioSchema,
+  type Situation,
+  SituationSchema,
+  canonicalJson,
+  zodProblems,
+} from '../model/index.js';
+import type { z } from 'zod';
+
+export function patternRow(p: Pattern) {
+  return {
+    id: p.id,
+    props: {
+      id: p.id,
+      name: p.name,
+      kind: p.kind,
+      dimension: p.kind === 'trait' ? p.dimension : null,
+      pole: p.kind === 'trait' ? p.pole : null,
+      category: p.kind === 'social-cognitive' ? p.category : null,
+      definition: p.definition,
+      aliases: p.aliases ?? [],
+      search: [p.id, p.name, ...(p.aliases ?? [])].join('\n').toLowerCase(),
+      doc: canonicalJson(p),
+    },
+  };
+}
+
+export function relationRow(r: Relation) {
+  return {
+    id: r.id,
+    source: r.source,
+    target: r.target,
+    props: {
+      id: r.id,
+      strength: r.strength,
+      rationale: r.rationale,
+      evidenceStatus: r.evidence.status,
+      provenance: r.provenance,
+      condition: r.type === 'MODULATES' ? r.condition : null,
+      effect: r.type === 'MODULATES' ? r.effect : null,
+      doc: canonicalJson(r),
+    },
+  };
+}
+
+export function situationRow(s: Situation) {
+  return { id: s.id, props: { ...s } };
+}
+
+export function scenarioRow(s: Scenario) {
+  return {
+    id: s.id,
+    props: {
+      id: s.id,
+      situation: s.situation,
+      patterns: s.patterns,
+      strategy: s.strategy,
+      doc: canonicalJson(s),
+    },
+  };
+}
+
+function fromDoc<T>(doc: unknown, schema: z.ZodType<T>, what: string): T {
+  if (typeof doc !== 'string') throw new InvalidInputError(`Neo4j holds a ${what} without a doc property`);
+  const parsed = schema.safeParse(JSON.parse(doc));
+  if (!parsed.success) {
+    throw new InvalidInputError(`Neo4j holds an invalid ${what}`, zodProblems(parsed.error, `neo4j ${what}`));
+  }
+  return parsed.data;
+}
+
+export const patternFromDoc = (doc: unknown): Pattern => fromDoc(doc, PatternSchema, 'pattern');
+export const relationFromDoc = (doc: unknown): Relation => fromDoc(doc, RelationSchema, 'relation');
+export const scenarioFromDoc = (doc: unknown): Scenario => fromDoc(doc, ScenarioSchema, 'scenario');
+
+export function situationFromProps(props: unknown): Situation {
+  const parsed = SituationSchema.safeParse(props);
+  if (!parsed.success) {
+    throw new InvalidInputError(
+      'Neo4j holds an invalid situation',
+      zodProblems(parsed.error, 'neo4j situation'),
+    );
+  }
+  return parsed.data;
+}

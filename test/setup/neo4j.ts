@@ -1,0 +1,64 @@
+/**
+ * vitest global setup: makes a real Neo4j available to the suites that need one.
+ *
+ * - NEO4J_URI set: use that server (the user's own, a cluster, Aura).
+ * - otherwise, with Java and Maven on the machine: start the project's own launcher
+ *   (graph/neo4j-up.sh) on a test port and data directory, and stop it afterwards.
+ * - otherwise: skip the Neo4j suites with a loud notice, except under CI=true, where it fails.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { TestProject } from 'vitest/node';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    neo4jUri: string | null;
+  }
+}
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const TEST_PORT = process.env.PSYGRAPH_TEST_NEO4J_PORT ?? '7697';
+const launcherEnv = {
+  ...process.env,
+  NEO4J_BOLT_PORT: TEST_PORT,
+  PSYGRAPH_DATA_DIR: path.join(ROOT, '.psygraph', 'test'),
+};
+
+function has(command: string, args: string[]): boolean {
+  return spawnSync(command, args, { stdio: 'ignore' }).status === 0;
+}
+
+function notice(message: string): void {
+  const bar = '!'.repeat(78);
+  process.stderr.write(`\n${bar}\n! ${message}\n${bar}\n\n`);
+}
+
+export default function setup(project: TestProject): (() => void) | undefined {
+  if (process.env.NEO4J_URI) {
+    project.provide('neo4jUri', process.env.NEO4J_URI);
+    return undefined;
+  }
+  const java = process.env.JAVA_HOME ? path.join(process.env.JAVA_HOME, 'bin', 'java') : 'java';
+  if (!has(java, ['-version']) || !has('mvn', ['-v'])) {
+    const message =
+      'Neo4j suites SKIPPED: no NEO4J_URI, and Java 17+ and Maven are needed for the local launcher.';
+    if (process.env.CI === 'true') throw new Error(`${message} Under CI=true this is a failure.`);
+    notice(message);
+    project.provide('neo4jUri', null);
+    return undefined;
+  }
+  const script = (name: string) => path.join(ROOT, 'graph', name);
+  const wasRunning =
+    spawnSync('bash', [script('neo4j-status.sh')], { env: launcherEnv, stdio: 'ignore' }).status === 0;
+  const out = execFileSync('bash', [script('neo4j-up.sh')], {
+    env: launcherEnv,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const uri = out.trim().split('\n').pop() ?? `bolt://127.0.0.1:${TEST_PORT}`;
+  project.provide('neo4jUri', uri);
+  return () => {
+    if (!wasRunning) execFileSync('bash', [script('neo4j-down.sh')], { env: launcherEnv, stdio: 'inherit' });
+  };
+}
