@@ -18,7 +18,7 @@ beforeAll(async () => {
 });
 afterAll(() => cleanup());
 
-const cli = (...args: string[]) => runCli(['--seed', env.SEED!, ...args], env);
+const cli = (...args: string[]) => runCli(['--seed-dir', env.SEED!, ...args], env);
 
 describe('psygraph CLI on a seed', () => {
   it('stats --json prints counts, counts by type and the graph hash', async () => {

@@ -2,8 +2,15 @@
  * Everything that needs the real Neo4j lives in this one file, because the Community edition has
  * one user database and test files run in parallel.
  */
-import { describe, inject } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { exportGraph } from '../src/analysis/export.js';
+import { graphHash } from '../src/model/index.js';
+import { sampleScenarios } from '../src/sample/sample.js';
+import { syntheticCatalog } from '../src/sample/synthetic.js';
 import { Neo4jStore } from '../src/store/neo4j-store.js';
+import { sampleWalkServerSide } from '../src/store/neo4j-walk.js';
+import { loadSeed } from '../src/store/seed.js';
+import { runCli } from './helpers/cli.js';
 import { describeStoreContract } from './store-contract.js';
 
 const uri = inject('neo4jUri');
@@ -13,5 +20,75 @@ describe.skipIf(!uri)('Neo4j backend', () => {
     const store = await Neo4jStore.connect({ uri: uri! });
     await store.clear();
     return { store, cleanup: () => store.close() };
+  });
+
+  describe('on a 244-pattern graph', () => {
+    let store: Neo4jStore;
+    const catalog = syntheticCatalog(244, 12, 7);
+    beforeAll(async () => {
+      store = await Neo4jStore.connect({ uri: uri! });
+      await store.clear();
+      await store.replaceCatalog(catalog, { prune: true });
+    });
+    afterAll(() => store.close());
+
+    it('the server-side walk draws the same scenarios as the in-memory sampler', async () => {
+      const hash = graphHash(catalog.patterns, catalog.relations);
+      const options = { n: 40, seed: 17, size: [2, 5] as [number, number] };
+      const server = await sampleWalkServerSide(store, options, hash);
+      const memory = sampleScenarios(catalog, { ...options, strategy: 'walk' }).scenarios;
+      expect(server).toEqual(memory);
+    });
+
+    it('gives the same scenarios from a Neo4j snapshot as from the seed', async () => {
+      const snapshot = await store.snapshot();
+      const a = sampleScenarios(snapshot, { n: 300, seed: 5, strategy: 'coverage' }).scenarios;
+      const b = sampleScenarios(catalog, { n: 300, seed: 5, strategy: 'coverage' }).scenarios;
+      expect(JSON.stringify(a)).toBe(JSON.stringify(b));
+    });
+
+    it('replays a Cypher export into an identical graph', async () => {
+      const small = syntheticCatalog(60, 6, 3);
+      const script = exportGraph(small, 'cypher');
+      await store.clear();
+      const statements = script
+        .split('\n')
+        .filter((l) => !l.startsWith('//'))
+        .join('\n')
+        .split(';\n')
+        .filter((s) => s.trim());
+      // one transaction per 500 statements keeps the replay quick
+      for (let i = 0; i < statements.length; i += 500) {
+        await store.runScript(statements.slice(i, i + 500));
+      }
+      expect((await store.stats()).graphHash).toBe(graphHash(small.patterns, small.relations));
+    });
+  });
+
+  describe('psygraph load --store neo4j', () => {
+    it('is idempotent and agrees with the memory store, graph hash included', async () => {
+      const env = { NEO4J_URI: uri! };
+      const first = await runCli(['--store', 'neo4j', 'load', '--prune', '--json'], env);
+      expect(first.stderr).toBe('');
+      expect(first.code).toBe(0);
+      const second = await runCli(['--store', 'neo4j', 'load', '--json'], env);
+      expect(second.code).toBe(0);
+      expect(JSON.parse(second.stdout).removed).toEqual({ patterns: 0, relations: 0, situations: 0 });
+      const neo = JSON.parse((await runCli(['--store', 'neo4j', 'stats', '--json'], env)).stdout);
+      const mem = JSON.parse(
+        (await runCli(['stats', '--json'], { PSYGRAPH_DATA_DIR: '.psygraph/never-written' })).stdout,
+      );
+      expect({ ...neo, scenarios: 0 }).toEqual({ ...mem, scenarios: 0 });
+      const seed = await loadSeed();
+      expect(neo.graphHash).toBe(graphHash(seed.patterns, seed.relations));
+    });
+
+    it('names the URI when Neo4j cannot be reached', async () => {
+      const { code, stderr } = await runCli(['--store', 'neo4j', 'stats'], {
+        NEO4J_URI: 'bolt://127.0.0.1:1',
+      });
+      expect(code).toBe(1);
+      expect(stderr).toMatch(/^psygraph: cannot use Neo4j at bolt:\/\/127\.0\.0\.1:1: /);
+    });
   });
 });

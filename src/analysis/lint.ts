@@ -123,9 +123,9 @@ function unknownSituations(catalog: Catalog): LintItem[] {
 }
 
 /**
- * Triangles whose signs multiply to negative (REINFORCES +, CONFLICTS −, either direction): e.g. A
- * reinforces B, B reinforces C, yet A conflicts with C. Heider's balance theory calls these
- * unstable; in a graph of patterns they are often right, but worth a second look.
+ * Triangles of two REINFORCES and one CONFLICTS (either direction): A reinforces B, B reinforces
+ * C, yet A conflicts with C. Heider's balance theory calls these unstable; in a graph of patterns
+ * they are often right (and make good scenarios), but each deserves a second look.
  */
 function unbalancedTriangles(relations: readonly Relation[]): LintItem[] {
   const sign = new Map<string, { sign: number; id: string }>();
@@ -151,10 +151,10 @@ function unbalancedTriangles(relations: readonly Relation[]): LintItem[] {
       for (const c of adj.get(b)!) {
         if (c <= b || !adj.get(a)!.has(c)) continue;
         const edges = [sign.get(pairKey(a, b))!, sign.get(pairKey(b, c))!, sign.get(pairKey(a, c))!];
-        if (edges.reduce((p, e) => p * e.sign, 1) < 0) {
+        if (edges.filter((e) => e.sign < 0).length === 1) {
           items.push({
             rule: 'unbalanced-triangle',
-            message: `${a}, ${b}, ${c}: ${edges.filter((e) => e.sign < 0).length} conflict(s) among reinforcements`,
+            message: `${a}, ${b}, ${c}: a conflict between two patterns that reinforce a third`,
             patterns: [a, b, c],
             relations: edges.map((e) => e.id),
           });

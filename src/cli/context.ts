@@ -7,7 +7,7 @@ import type { Output } from './output.js';
 export interface GlobalOptions {
   store?: string;
   dataDir?: string;
-  seed?: string;
+  seedDir?: string;
 }
 
 export interface CliContext {
@@ -21,7 +21,7 @@ export function configFor(command: Command, ctx: CliContext): Config {
     {
       ...(opts.store ? { store: opts.store } : {}),
       ...(opts.dataDir ? { dataDir: opts.dataDir } : {}),
-      ...(opts.seed ? { seedDir: opts.seed } : {}),
+      ...(opts.seedDir ? { seedDir: opts.seedDir } : {}),
     },
     ctx.env,
   );

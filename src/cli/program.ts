@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { registerCatalogCommands } from './commands/catalog.js';
 import { registerGraphCommands } from './commands/graph.js';
+import { registerSampleCommands } from './commands/sample.js';
 import { registerServeCommand } from './commands/serve.js';
 import { registerValidateCommand } from './commands/validate.js';
 import type { CliContext } from './context.js';
@@ -14,7 +15,7 @@ export function createProgram(ctx: CliContext): Command {
       '--data-dir <dir>',
       'where the memory store keeps its files (env PSYGRAPH_DATA_DIR; default .psygraph)',
     )
-    .option('--seed <dir>', 'seed directory the memory store starts from (default: the shipped seed)')
+    .option('--seed-dir <dir>', 'seed directory the memory store starts from (default: the shipped seed)')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .configureOutput({
@@ -24,6 +25,7 @@ export function createProgram(ctx: CliContext): Command {
   registerCatalogCommands(program, ctx);
   registerValidateCommand(program, ctx);
   registerGraphCommands(program, ctx);
+  registerSampleCommands(program, ctx);
   registerServeCommand(program, ctx);
   for (const command of program.commands) command.exitOverride();
   return program;

@@ -36,3 +36,21 @@ export function graphHash(patterns: readonly Pattern[], relations: readonly Rela
   });
   return sha256(body).slice(0, 16);
 }
+
+/**
+ * A fast 64-bit string hash (two multiplicative 32-bit lanes, in the style of cyrb53), as 16 hex
+ * digits. Used for scenario ids, computed on the sampler's hot path where sha256 would cost more
+ * than the sampling itself; 64 bits keep collisions negligible at millions of scenarios.
+ */
+export function hash64(text: string): string {
+  let h1 = 0xdeadbeef;
+  let h2 = 0x41c6ce57;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charCodeAt(i);
+    h1 = Math.imul(h1 ^ ch, 2654435761);
+    h2 = Math.imul(h2 ^ ch, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return (h2 >>> 0).toString(16).padStart(8, '0') + (h1 >>> 0).toString(16).padStart(8, '0');
+}

@@ -96,6 +96,11 @@ export class Neo4jStore implements GraphStore {
     for (const statement of statements) await this.write(statement);
   }
 
+  /** A read-only query with READ routing, results as plain objects (for server-side walks). */
+  async query(query: string, params: Params = {}): Promise<Record<string, unknown>[]> {
+    return this.read(query, params);
+  }
+
   private async read(query: string, params: Params = {}) {
     const { records } = await this.driver.executeQuery(query, params, {
       routing: neo4j.routing.READ,
@@ -373,6 +378,13 @@ export class Neo4jStore implements GraphStore {
       { ids: [...ids] },
     );
     return Number(rows[0]?.n ?? 0);
+  }
+
+  /** Runs Cypher statements (e.g. an exported script) in one write transaction. */
+  async runScript(statements: readonly string[]): Promise<void> {
+    await this.transaction(async (tx) => {
+      for (const statement of statements) await tx.run(statement);
+    });
   }
 
   /** Removes everything psygraph stored (tests and `load --prune` from scratch). */

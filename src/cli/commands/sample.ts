@@ -1,0 +1,283 @@
+/** psygraph sample / coverage / split. */
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { type Command, InvalidArgumentError, Option } from 'commander';
+import {
+  CAUSAL_TYPES,
+  type CausalType,
+  InvalidInputError,
+  MOTIFS,
+  type Motif,
+  type Scenario,
+  STRATEGIES,
+  type Strategy,
+} from '../../model/index.js';
+import { coverageReport } from '../../sample/coverage.js';
+import { DIAMONDS, type SampleOptions } from '../../sample/options.js';
+import { sampleScenarios } from '../../sample/sample.js';
+import { splitByEdges, splitByPatterns } from '../../sample/splits.js';
+import { type CliContext, withStore } from '../context.js';
+import { parseNumberIn } from '../options.js';
+import { readScenarioFile, toJsonl, writeFileAtomic } from '../scenario-io.js';
+
+function parseRange(flag: string, lo: number, hi: number) {
+  return (value: string): [number, number] => {
+    const m = /^(\d+)(?:-(\d+))?$/.exec(value.trim());
+    const a = m ? Number(m[1]) : NaN;
+    const b = m ? Number(m[2] ?? m[1]) : NaN;
+    if (!m || a < lo || b > hi || a > b)
+      throw new InvalidArgumentError(`${flag} must be N or MIN-MAX within ${lo}-${hi} (got "${value}")`);
+    return [a, b];
+  };
+}
+
+const list = (value: string, previous: string[] = []) => [
+  ...previous,
+  ...value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean),
+];
+
+function parseCausal(flag: string) {
+  return (value: string, previous: CausalType[] = []): CausalType[] => {
+    const out = list(value).map((v) => v.toUpperCase());
+    for (const t of out) {
+      if (!(CAUSAL_TYPES as readonly string[]).includes(t)) {
+        throw new InvalidArgumentError(`${flag} must be one of ${CAUSAL_TYPES.join(', ')} (got "${t}")`);
+      }
+    }
+    return [...previous, ...(out as CausalType[])];
+  };
+}
+
+function parseMotifs(value: string): Partial<Record<Motif, number>> {
+  const out: Partial<Record<Motif, number>> = {};
+  for (const part of list(value)) {
+    const [name, share = '1'] = part.split('=');
+    if (!(MOTIFS as readonly string[]).includes(name!) || !(Number(share) >= 0)) {
+      throw new InvalidArgumentError(
+        `--motifs takes name=share pairs with names from ${MOTIFS.join(', ')} (got "${part}")`,
+      );
+    }
+    out[name as Motif] = Number(share);
+  }
+  return out;
+}
+
+interface SampleFlags {
+  n: number;
+  seed: number;
+  strategy: Strategy;
+  size: [number, number];
+  types?: CausalType[];
+  unweighted?: boolean;
+  include?: string[];
+  exclude?: string[];
+  minTraits?: number;
+  minSocial?: number;
+  require?: CausalType[];
+  situation?: string[];
+  crossSituations?: boolean;
+  characters?: [number, number];
+  conflicts?: 'inner' | 'split' | 'any';
+  motifs?: Partial<Record<Motif, number>>;
+  allowFewer?: boolean;
+  save?: boolean;
+  json?: boolean;
+  jsonl?: boolean;
+  out?: string;
+}
+
+export function registerSampleCommands(program: Command, ctx: CliContext): void {
+  program
+    .command('sample')
+    .description('sample scenarios by walking interacting subgraphs')
+    .requiredOption('-n, --n <count>', 'how many scenarios', parseNumberIn('-n', 1, 10_000_000, true))
+    .option(
+      '--seed <n>',
+      'random seed (same seed + graph = same scenarios)',
+      parseNumberIn('--seed', 0, 2 ** 32 - 1, true),
+      1,
+    )
+    .addOption(
+      new Option('--strategy <name>', 'walk | coverage | motif | humanllm')
+        .choices(STRATEGIES.filter((s) => s !== 'manual'))
+        .default('walk'),
+    )
+    .option('--size <range>', 'patterns per scenario, N or MIN-MAX', parseRange('--size', 2, 8), [2, 5])
+    .option('--types <types>', 'relation types the walk follows (default all causal)', parseCausal('--types'))
+    .option('--unweighted', 'ignore relation strength when walking')
+    .option('--include <ids>', 'patterns every scenario must contain', list)
+    .option('--exclude <ids>', 'patterns no scenario may contain', list)
+    .option('--min-traits <n>', 'at least this many traits', parseNumberIn('--min-traits', 0, 8, true))
+    .option(
+      '--min-social <n>',
+      'at least this many social-cognitive patterns',
+      parseNumberIn('--min-social', 0, 8, true),
+    )
+    .option('--require <types>', 'relation types every scenario must contain', parseCausal('--require'))
+    .option('--situation <ids>', 'situations to use: ids, "diamonds", "life-domains" or "all"', list)
+    .option('--cross-situations', 'emit each pattern set once in every listed situation')
+    .option(
+      '--characters <range>',
+      'characters per scenario, N or MIN-MAX (default 2)',
+      parseRange('--characters', 1, 8),
+    )
+    .addOption(
+      new Option(
+        '--conflicts <mode>',
+        'CONFLICTS pairs inside one character (inner) or across two (split)',
+      ).choices(['inner', 'split', 'any']),
+    )
+    .option(
+      '--motifs <shares>',
+      'motif strategy quotas, e.g. conflict-pair=3,reinforcing-chain=1',
+      parseMotifs,
+    )
+    .option('--allow-fewer', 'print what was found instead of failing when fewer unique scenarios exist')
+    .option('--save', 'store the scenarios (skipping ones already saved)')
+    .option('--out <file>', 'write JSON lines to this file (atomically)')
+    .option('--json', 'print a JSON array')
+    .option('--jsonl', 'print JSON lines')
+    .action(async (flags: SampleFlags, cmd: Command) => {
+      await withStore(cmd, ctx, async (store) => {
+        const catalog = await store.snapshot();
+        const family = (f: string) => catalog.situations.filter((s) => s.family === f).map((s) => s.id);
+        const situations = (flags.situation ?? [...DIAMONDS]).flatMap((s) =>
+          s === 'all'
+            ? catalog.situations.map((x) => x.id)
+            : s === 'diamonds'
+              ? family('diamonds')
+              : s === 'life-domains'
+                ? family('life-domain')
+                : [s],
+        );
+        const avoid = flags.save ? new Set((await store.listScenarios()).map((s) => s.id)) : undefined;
+        const options: SampleOptions = {
+          n: flags.n,
+          seed: flags.seed,
+          strategy: flags.strategy,
+          size: flags.size,
+          weighted: !flags.unweighted,
+          situations,
+          crossSituations: Boolean(flags.crossSituations),
+          allowFewer: Boolean(flags.allowFewer),
+          ...(flags.types ? { types: flags.types } : {}),
+          ...(flags.include ? { include: flags.include } : {}),
+          ...(flags.exclude ? { exclude: flags.exclude } : {}),
+          ...(flags.minTraits !== undefined ? { minTraits: flags.minTraits } : {}),
+          ...(flags.minSocial !== undefined ? { minSocial: flags.minSocial } : {}),
+          ...(flags.require ? { require: flags.require } : {}),
+          ...(flags.characters ? { characters: flags.characters } : {}),
+          ...(flags.conflicts ? { conflicts: flags.conflicts } : {}),
+          ...(flags.motifs ? { motifs: flags.motifs } : {}),
+          ...(avoid ? { avoidIds: avoid } : {}),
+        };
+        const { scenarios, report } = sampleScenarios(catalog, options);
+        if (flags.save) {
+          const saved = await store.saveScenarios(scenarios);
+          ctx.io.err(`saved ${saved.saved.length} scenario(s)`);
+        }
+        if (flags.out) await writeFileAtomic(flags.out, toJsonl(scenarios));
+        if (flags.jsonl) ctx.io.out(toJsonl(scenarios).trimEnd());
+        else if (flags.json) ctx.io.out(JSON.stringify(scenarios, null, 2));
+        else if (!flags.out) {
+          for (const s of scenarios) {
+            const cast = s.characters
+              .map((c) => `${c.role === 'protagonist' ? '*' : ''}[${c.patterns.join(', ')}]`)
+              .join(' ');
+            ctx.io.out(`${s.id}  ${(s.motif ?? '-').padEnd(19)} ${s.situation.padEnd(10)} ${cast}`);
+          }
+        }
+        ctx.io.err(
+          `${report.produced} scenario(s), ${report.attempts} attempt(s), ${report.duplicates} duplicate(s)` +
+            (report.humanllm
+              ? `; humanllm: ${report.humanllm.vetoed} vetoed by EXCLUDES, ${Math.round(report.humanllm.connectedShare * 100)}% connected in the graph`
+              : ''),
+        );
+      });
+    });
+
+  program
+    .command('coverage')
+    .description('pattern, edge and motif coverage of a scenario file or of the saved scenarios')
+    .option('--scenarios <file>', 'JSON lines of scenarios (default: the store’s saved scenarios)')
+    .option('--json', 'print the report as JSON')
+    .action(async (flags: { scenarios?: string; json?: boolean }, cmd: Command) => {
+      const fromFile = flags.scenarios ? await readScenarioFile(flags.scenarios) : undefined;
+      const report = await withStore(cmd, ctx, async (store) =>
+        coverageReport(await store.snapshot(), fromFile ?? (await store.listScenarios())),
+      );
+      if (flags.json) return ctx.io.out(JSON.stringify(report, null, 2));
+      const p = report.patterns;
+      const e = report.edges;
+      ctx.io.out(`${report.scenarios} scenarios`);
+      ctx.io.out(
+        `patterns: ${p.covered}/${p.total} covered (${(p.share * 100).toFixed(1)}%), uses ${p.minUses}-${p.maxUses}, Gini ${p.gini}`,
+      );
+      ctx.io.out(
+        `edges:    ${e.covered}/${e.total} covered (${(e.share * 100).toFixed(1)}%), ${e.coveredAtLeast3} in 3+ scenarios, Gini ${e.gini}`,
+      );
+      ctx.io.out(
+        `motifs:   ${Object.entries(report.motifs)
+          .map(([m, n]) => `${m} ${n}`)
+          .join(', ')}`,
+      );
+    });
+
+  program
+    .command('split')
+    .description('split a scenario file into train / evaluation sets (held-out patterns or edges)')
+    .requiredOption('--scenarios <file>', 'JSON lines of scenarios')
+    .addOption(
+      new Option('--by <what>', 'patterns (HumanLLM) or edges')
+        .choices(['patterns', 'edges'])
+        .default('patterns'),
+    )
+    .option('--seed <n>', 'random seed', parseNumberIn('--seed', 0, 2 ** 32 - 1, true), 42)
+    .option(
+      '--share <x>',
+      'edges: share of causal edges held out',
+      parseNumberIn('--share', 0.001, 0.999),
+      0.1,
+    )
+    .requiredOption('--out <dir>', 'directory for the split files')
+    .action(
+      async (
+        flags: { scenarios: string; by: 'patterns' | 'edges'; seed: number; share: number; out: string },
+        cmd: Command,
+      ) => {
+        const scenarios = await readScenarioFile(flags.scenarios);
+        const catalog = await withStore(cmd, ctx, (s) => s.snapshot());
+        await mkdir(flags.out, { recursive: true });
+        const files: Record<string, Scenario[]> = {};
+        let meta: Record<string, unknown>;
+        if (flags.by === 'patterns') {
+          const s = splitByPatterns(catalog, scenarios, { seed: flags.seed });
+          Object.assign(files, { train: s.train, id_eval: s.id, ood_eval: s.ood, mixed_eval: s.mixed });
+          meta = { by: 'patterns', seed: flags.seed, oodPatterns: s.oodPatterns };
+        } else {
+          const s = splitByEdges(catalog, scenarios, { seed: flags.seed, share: flags.share });
+          Object.assign(files, { train: s.train, test: s.test });
+          meta = {
+            by: 'edges',
+            seed: flags.seed,
+            heldOutEdges: s.heldOutEdges,
+            unseenPatterns: s.unseenPatterns,
+          };
+        }
+        if (!scenarios.length)
+          throw new InvalidInputError(`--scenarios: ${flags.scenarios} has no scenarios`);
+        for (const [name, items] of Object.entries(files)) {
+          await writeFileAtomic(path.join(flags.out, `${name}.jsonl`), toJsonl(items));
+        }
+        const counts = Object.fromEntries(Object.entries(files).map(([k, v]) => [k, v.length]));
+        await writeFileAtomic(
+          path.join(flags.out, 'metadata.json'),
+          JSON.stringify({ ...meta, counts }, null, 2) + '\n',
+        );
+        ctx.io.out(JSON.stringify(counts));
+      },
+    );
+}

@@ -1,0 +1,195 @@
+/**
+ * sampleScenarios: the product's core act. Pure and seeded: the same graph, options and seed give
+ * the same scenarios, byte for byte, whichever store the graph came from.
+ */
+import { type Catalog, ConstraintError, type Motif, type Scenario, graphHash } from '../model/index.js';
+import { assembleScenario, scenarioId } from './assemble.js';
+import { type ResolvedOptions, type SampleOptions, resolveOptions } from './options.js';
+import { type Random, createRandom, randomInt } from './random.js';
+import {
+  type Proposal,
+  motifProposer,
+  newRunState,
+  proposeCoverage,
+  proposeHumanllm,
+  proposeWalk,
+  recordUse,
+} from './strategies.js';
+import { type SamplerView, buildSamplerView } from './view.js';
+
+export interface SampleReport {
+  requested: number;
+  produced: number;
+  attempts: number;
+  duplicates: number;
+  /** Why attempts were rejected, with counts. */
+  failures: Record<string, number>;
+  /** humanllm only: bundles drawn, vetoed by EXCLUDES, and connected in our graph. */
+  humanllm?: { bundles: number; vetoed: number; connected: number; connectedShare: number };
+}
+
+export interface SampleResult {
+  scenarios: Scenario[];
+  report: SampleReport;
+}
+
+/** Largest-remainder split of n into the motif shares. */
+function motifQuotas(motifs: [Motif, number][], n: number): Map<Motif, number> {
+  const total = motifs.reduce((s, [, w]) => s + w, 0);
+  const raw = motifs.map(([m, w]) => ({ m, exact: (n * w) / total }));
+  const quotas = new Map(raw.map(({ m, exact }) => [m, Math.floor(exact)]));
+  let left = n - [...quotas.values()].reduce((a, b) => a + b, 0);
+  for (const { m } of [...raw].sort((a, b) => (b.exact % 1) - (a.exact % 1))) {
+    if (left-- <= 0) break;
+    quotas.set(m, quotas.get(m)! + 1);
+  }
+  return quotas;
+}
+
+export function sampleScenarios(catalog: Catalog, options: SampleOptions): SampleResult {
+  const view = buildSamplerView(catalog);
+  return sampleFromView(view, options, graphHash(catalog.patterns, catalog.relations));
+}
+
+export function sampleFromView(view: SamplerView, options: SampleOptions, hash: string): SampleResult {
+  const opts = resolveOptions(view, options);
+  const random = createRandom(opts.seed);
+  const state = newRunState(view, opts);
+  const seen = new Set<string>();
+  const scenarios: Scenario[] = [];
+  const failures: Record<string, number> = {};
+  const fail = (why: string) => (failures[why] = (failures[why] ?? 0) + 1);
+  let duplicates = 0;
+  let attempts = 0;
+  const maxAttempts = opts.n * 50 + 2000;
+
+  const quotas = opts.strategy === 'motif' ? motifQuotas(opts.motifs, opts.n) : undefined;
+  const proposeMotif = quotas ? motifProposer(state) : undefined;
+  const filled = new Map<Motif | null, number>();
+  const nextMotif = (): Motif | undefined => {
+    let best: Motif | undefined;
+    let deficit = 0;
+    for (const [m, q] of quotas!) {
+      const have = filled.get(m) ?? 0;
+      if (q - have > deficit) {
+        deficit = q - have;
+        best = m;
+      }
+    }
+    return best;
+  };
+
+  // A motif that keeps missing is impossible in this graph under these options: stop and say so.
+  const misses = new Map<Motif, number>();
+  while (scenarios.length < opts.n && attempts < maxAttempts) {
+    attempts++;
+    let proposal: Proposal;
+    if (opts.strategy === 'motif') {
+      const motif = nextMotif();
+      if (!motif) break;
+      proposal = proposeMotif!(motif, random);
+      const missed = 'failure' in proposal ? (misses.get(motif) ?? 0) + 1 : 0;
+      misses.set(motif, missed);
+      if (missed >= 5000) {
+        throw new ConstraintError(
+          `cannot fill the ${motif} quota: 5000 attempts in a row failed (last: ${'failure' in proposal ? proposal.failure : ''}); lower its share with --motifs or widen --size / --types`,
+        );
+      }
+    } else if (opts.strategy === 'coverage') proposal = proposeCoverage(state, random);
+    else if (opts.strategy === 'humanllm') proposal = proposeHumanllm(state, random);
+    else proposal = proposeWalk(state, random);
+    if ('failure' in proposal) {
+      fail(proposal.failure);
+      continue;
+    }
+    const made = emit(view, opts, proposal.nodes, hash, random);
+    if (!made) {
+      fail('no valid cast: EXCLUDES or the conflict mode leave no assignment');
+      continue;
+    }
+    let accepted = false;
+    for (const s of made) {
+      if (scenarios.length >= opts.n) break;
+      if (seen.has(s.id) || opts.avoidIds.has(s.id)) {
+        duplicates++;
+        continue;
+      }
+      seen.add(s.id);
+      scenarios.push(s);
+      filled.set(s.motif, (filled.get(s.motif) ?? 0) + 1);
+      accepted = true;
+    }
+    if (accepted) recordUse(state, proposal.nodes);
+    else fail('duplicate');
+  }
+
+  const report: SampleReport = {
+    requested: opts.n,
+    produced: scenarios.length,
+    attempts,
+    duplicates,
+    failures,
+  };
+  if (opts.strategy === 'humanllm') {
+    const h = state.humanllm;
+    const kept = h.bundles - h.vetoed;
+    report.humanllm = { ...h, connectedShare: kept ? Math.round((h.connected / kept) * 1e4) / 1e4 : 0 };
+  }
+  if (scenarios.length < opts.n && !opts.allowFewer) {
+    const reasons = Object.entries(failures)
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 3)
+      .map(([why, n]) => `${why} (${n}x)`)
+      .join('; ');
+    throw new ConstraintError(
+      `found only ${scenarios.length} of ${opts.n} unique scenarios in ${attempts} attempts; ${reasons || 'no attempt succeeded'}`,
+      report,
+    );
+  }
+  return { scenarios, report };
+}
+
+/** One scenario per situation (crossed) or one in a randomly chosen situation. */
+export function emit(
+  view: SamplerView,
+  opts: Pick<
+    ResolvedOptions,
+    'characters' | 'situations' | 'crossSituations' | 'conflicts' | 'strategy' | 'seed'
+  >,
+  nodes: readonly number[],
+  hash: string,
+  random: Random,
+): Scenario[] | undefined {
+  const [cMin, cMax] = opts.characters;
+  const top = Math.min(cMax, nodes.length);
+  if (cMin > top) return undefined;
+  const situation = opts.crossSituations
+    ? opts.situations[0]!
+    : opts.situations[randomInt(random, opts.situations.length)]!;
+  let scenario: Scenario | undefined;
+  const first = cMin + randomInt(random, top - cMin + 1);
+  // Too few characters for the EXCLUDES pairs: try more, up to the allowed maximum.
+  for (let c = first; c <= top && !scenario; c++) {
+    scenario = assembleScenario(
+      view,
+      {
+        nodes,
+        situation,
+        characters: c,
+        conflicts: opts.conflicts,
+        strategy: opts.strategy,
+        seed: opts.seed,
+        graphHash: hash,
+      },
+      random,
+    );
+  }
+  if (!scenario) return undefined;
+  if (!opts.crossSituations) return [scenario];
+  const cast = scenario.characters.map((c) => c.patterns);
+  return opts.situations.map((s) => ({
+    ...scenario!,
+    situation: s,
+    id: scenarioId(scenario!.patterns, s, cast),
+  }));
+}

@@ -1,0 +1,88 @@
+/**
+ * Synthetic graphs of any size, for benchmarks and property tests: patterns named p0000…, a mix
+ * of traits (with opposite-pole EXCLUDES pairs) and social-cognitive patterns, and causal edges of
+ * all three types between random pairs. Deterministic for a seed.
+ */
+import {
+  CATEGORIES,
+  type Catalog,
+  DIMENSIONS,
+  type Pattern,
+  type Relation,
+  relationId,
+} from '../model/index.js';
+import { createRandom, randomInt } from './random.js';
+import { DIAMONDS } from './options.js';
+
+function syntheticPattern(i: number, traitShare: number): Pattern {
+  const id = `p${String(i).padStart(5, '0')}`;
+  const base = {
+    id,
+    name: id,
+    definition: `Synthetic pattern ${id}.`,
+    mechanisms: { cognitive: 'c', emotional: 'e', behavioral: 'b' },
+    manifestations: ['a', 'b', 'c', 'd'],
+    checklist: Array.from({ length: 12 }, (_, k) => ({
+      id: `${id}-${String(k + 1).padStart(2, '0')}`,
+      question: `q${k}?`,
+    })),
+  };
+  return i % 100 < traitShare * 100
+    ? { ...base, kind: 'trait', dimension: DIMENSIONS[i % 5]!, pole: i % 2 ? '-' : '+' }
+    : { ...base, kind: 'social-cognitive', category: CATEGORIES[i % 4]! };
+}
+
+export function syntheticCatalog(patterns: number, edgesPerPattern: number, seed = 1): Catalog {
+  const random = createRandom(seed);
+  const list = Array.from({ length: patterns }, (_, i) => syntheticPattern(i, 0.4));
+  const relations = new Map<string, Relation>();
+  const types = ['REINFORCES', 'CONFLICTS', 'MODULATES'] as const;
+  const want = Math.floor((patterns * edgesPerPattern) / 2);
+  for (let tries = 0; relations.size < want && tries < want * 4; tries++) {
+    let a = list[randomInt(random, patterns)]!.id;
+    let b = list[randomInt(random, patterns)]!.id;
+    if (a === b) continue;
+    const type = types[randomInt(random, 3)]!;
+    if (type === 'CONFLICTS' && a > b) [a, b] = [b, a];
+    const id = relationId(type, a, b);
+    const strength = (20 + randomInt(random, 71)) / 100;
+    const base = {
+      id,
+      source: a,
+      target: b,
+      strength,
+      rationale: 'synthetic',
+      evidence: { status: 'theoretical' as const, sources: [] },
+      provenance: 'inferred' as const,
+    };
+    relations.set(
+      id,
+      type === 'MODULATES'
+        ? { ...base, type, condition: 'When it applies (adversity).', effect: 'suppresses' }
+        : { ...base, type },
+    );
+  }
+  // Opposite-pole traits of the same dimension, neighbours in numbering, exclude each other.
+  for (let i = 0; i + 1 < patterns; i += 10) {
+    const a = list[i]!;
+    const b = list[i + 1]!;
+    if (a.kind === 'trait' && b.kind === 'trait') {
+      const id = relationId('EXCLUDES', a.id, b.id);
+      relations.set(id, {
+        id,
+        type: 'EXCLUDES',
+        source: a.id,
+        target: b.id,
+        strength: 1,
+        rationale: 'synthetic',
+        evidence: { status: 'theoretical', sources: [] },
+        provenance: 'inferred',
+      });
+    }
+  }
+  return {
+    patterns: list,
+    relations: [...relations.values()],
+    situations: DIAMONDS.map((id) => ({ id, name: id, family: 'diamonds' as const, definition: id })),
+  };
+}
