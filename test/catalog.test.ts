@@ -7,6 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Catalog, Pattern } from '../src/model/index.js';
 import { loadSeed } from '../src/store/seed.js';
 import { runCli } from './helpers/cli.js';
+import { sentences } from './helpers/text.js';
 
 interface InventoryEntry {
   id: string;
@@ -31,14 +32,6 @@ const count = <T>(items: T[], key: (t: T) => string | undefined) =>
     acc[k] = (acc[k] ?? 0) + 1;
     return acc;
   }, {});
-
-/** Sentences in a text: split after . ! ? followed by a space and a capital, quote or digit. */
-export function sentences(text: string): string[] {
-  return text
-    .trim()
-    .split(/(?<=[.!?])\s+(?=["'‘“(A-Z0-9])/)
-    .filter(Boolean);
-}
 
 /** A question reduced to its shape: lowercase, the pattern's own names blanked out, no punctuation. */
 function shape(question: string, p: Pattern): string {

@@ -72,9 +72,9 @@ export function assembleScenario(
   input: AssembleInput,
   random: Random,
 ): Scenario | undefined {
-  const assignment = assignCharacters(view, input.nodes, input.characters, input.conflicts, random);
-  if (!assignment) return undefined;
   const edges = edgesAmong(view, input.nodes);
+  const assignment = assignCharacters(view, input.nodes, input.characters, input.conflicts, random, edges);
+  if (!assignment) return undefined;
   const motif: Motif | null = classifyMotif(input.nodes, edges);
   const cast: string[][] = Array.from({ length: assignment.characters }, () => []);
   input.nodes.forEach((node, i) => cast[assignment.owner[i]!]!.push(view.ids[node]!));

@@ -7,7 +7,7 @@
  */
 import type { Random } from './random.js';
 import { randomInt } from './random.js';
-import { type SamplerView, pairKey } from './view.js';
+import { type SamplerView, type ViewEdge, pairKey } from './view.js';
 
 export type ConflictMode = 'inner' | 'split' | 'any';
 
@@ -25,10 +25,9 @@ function valid(
   conflicts: readonly [number, number][],
   mode: ConflictMode,
 ): boolean {
-  const sizes = new Array<number>(characters).fill(0);
-  for (const o of owner) sizes[o]!++;
-  if (sizes.some((s) => s === 0)) return false;
-  if (sizes.some((s) => s > sizes[0]!)) return false;
+  const sizes = new Int32Array(characters);
+  for (const o of owner) sizes[o] = sizes[o]! + 1;
+  for (let c = 0; c < characters; c++) if (sizes[c] === 0 || sizes[c]! > sizes[0]!) return false;
   for (let i = 0; i < nodes.length; i++) {
     for (let j = i + 1; j < nodes.length; j++) {
       if (owner[i] === owner[j] && view.excludes.has(pairKey(view, nodes[i]!, nodes[j]!))) return false;
@@ -49,13 +48,14 @@ export function assignCharacters(
   characters: number,
   mode: ConflictMode,
   random: Random,
+  /** The causal edges among `nodes` (see edgesAmong). */
+  edges: readonly ViewEdge[],
 ): Assignment | undefined {
   if (characters < 1 || characters > nodes.length) return undefined;
   const conflicts: [number, number][] = [];
-  for (let i = 0; i < nodes.length; i++) {
-    for (let j = i + 1; j < nodes.length; j++) {
-      const edges = view.pairEdges.get(pairKey(view, nodes[i]!, nodes[j]!));
-      if (edges?.some((e) => e.type === 'CONFLICTS')) conflicts.push([i, j]);
+  if (mode !== 'any') {
+    for (const e of edges) {
+      if (e.type === 'CONFLICTS') conflicts.push([nodes.indexOf(e.source), nodes.indexOf(e.target)]);
     }
   }
   const owner = new Array<number>(nodes.length).fill(0);

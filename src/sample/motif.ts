@@ -12,8 +12,11 @@ import type { ViewEdge } from './view.js';
 
 export function classifyMotif(nodes: readonly number[], edges: readonly ViewEdge[]): Motif | null {
   if (!edges.length) return null;
-  const sign = new Map<string, number>();
-  const key = (a: number, b: number) => (a < b ? `${a}:${b}` : `${b}:${a}`);
+  // signs between the k patterns, by local index: 1 REINFORCES, -1 CONFLICTS (a pair with both is
+  // contradictory; the lint reports it, here the conflict wins), 0 neither
+  const k = nodes.length;
+  const sign = new Int8Array(k * k);
+  const local = (node: number) => nodes.indexOf(node);
   let r = 0;
   let c = 0;
   let m = 0;
@@ -22,20 +25,22 @@ export function classifyMotif(nodes: readonly number[], edges: readonly ViewEdge
     else if (e.type === 'CONFLICTS') c++;
     else m++;
     if (e.type === 'MODULATES') continue;
-    const k = key(e.source, e.target);
+    const a = local(e.source);
+    const b = local(e.target);
     const s = e.type === 'REINFORCES' ? 1 : -1;
-    // a pair with both signs is contradictory; the lint reports it, here the conflict wins
-    sign.set(k, Math.min(sign.get(k) ?? 1, s));
+    const next = Math.min(sign[a * k + b] || 1, s);
+    sign[a * k + b] = next;
+    sign[b * k + a] = next;
   }
   let conflictTriangle = false;
-  for (let i = 0; i < nodes.length; i++) {
-    for (let j = i + 1; j < nodes.length; j++) {
-      const ab = sign.get(key(nodes[i]!, nodes[j]!));
-      if (ab === undefined) continue;
-      for (let k = j + 1; k < nodes.length; k++) {
-        const bc = sign.get(key(nodes[j]!, nodes[k]!));
-        const ac = sign.get(key(nodes[i]!, nodes[k]!));
-        if (bc === undefined || ac === undefined) continue;
+  for (let i = 0; i < k; i++) {
+    for (let j = i + 1; j < k; j++) {
+      const ab = sign[i * k + j]!;
+      if (!ab) continue;
+      for (let l = j + 1; l < k; l++) {
+        const bc = sign[j * k + l]!;
+        const ac = sign[i * k + l]!;
+        if (!bc || !ac) continue;
         const negatives = (ab < 0 ? 1 : 0) + (bc < 0 ? 1 : 0) + (ac < 0 ? 1 : 0);
         if (negatives === 1) return 'unbalanced-triangle';
         if (negatives === 3) conflictTriangle = true;

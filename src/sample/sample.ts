@@ -119,7 +119,9 @@ export function sampleFromView(view: SamplerView, options: SampleOptions, hash: 
       filled.set(s.motif, (filled.get(s.motif) ?? 0) + 1);
       accepted = true;
     }
-    if (accepted) recordUse(state, proposal.nodes);
+    // only the strategies that steer by use need the bookkeeping
+    if (accepted && (opts.strategy === 'coverage' || opts.strategy === 'humanllm'))
+      recordUse(state, proposal.nodes);
     else fail('duplicate');
   }
 

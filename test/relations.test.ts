@@ -1,0 +1,96 @@
+/**
+ * The shipped relation graph: the numbers the product promises, and checks that catch template
+ * text and careless typing. lint's own rules are unit-tested in graph-tools.test.ts.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { lintGraph } from '../src/analysis/lint.js';
+import { type Catalog, type Relation, isCausal } from '../src/model/index.js';
+import { loadSeed } from '../src/store/seed.js';
+import { runCli } from './helpers/cli.js';
+import { sentences } from './helpers/text.js';
+
+let catalog: Catalog;
+let causal: Relation[];
+beforeAll(async () => {
+  catalog = await loadSeed();
+  causal = catalog.relations.filter((r) => isCausal(r.type));
+});
+
+describe('the relation graph', () => {
+  it('has at least 1,200 causal edges, each type at least 20% of them', () => {
+    expect(causal.length).toBeGreaterThanOrEqual(1200);
+    for (const type of ['REINFORCES', 'CONFLICTS', 'MODULATES']) {
+      expect(causal.filter((r) => r.type === type).length / causal.length, type).toBeGreaterThanOrEqual(0.2);
+    }
+  });
+
+  it('gives every pattern 4+ causal edges, a REINFORCES, and a CONFLICTS or MODULATES', () => {
+    const thin = catalog.patterns
+      .map((p) => {
+        const mine = causal.filter((r) => r.source === p.id || r.target === p.id);
+        const ok =
+          mine.length >= 4 &&
+          mine.some((r) => r.type === 'REINFORCES') &&
+          mine.some((r) => r.type !== 'REINFORCES');
+        return ok ? undefined : `${p.id} (${mine.map((r) => r.type).join(', ')})`;
+      })
+      .filter(Boolean);
+    expect(thin).toEqual([]);
+  });
+
+  it('joins traits and social-cognitive patterns with at least 400 causal edges', () => {
+    const kind = new Map(catalog.patterns.map((p) => [p.id, p.kind]));
+    const cross = causal.filter((r) => kind.get(r.source) !== kind.get(r.target));
+    expect(cross.length).toBeGreaterThanOrEqual(400);
+  });
+
+  it('gives every trait an EXCLUDES partner, and EXCLUDES only joins traits', () => {
+    const kind = new Map(catalog.patterns.map((p) => [p.id, p.kind]));
+    const excludes = catalog.relations.filter((r) => r.type === 'EXCLUDES');
+    for (const r of excludes) expect([kind.get(r.source), kind.get(r.target)]).toEqual(['trait', 'trait']);
+    const partnered = new Set(excludes.flatMap((r) => [r.source, r.target]));
+    const lonely = catalog.patterns
+      .filter((p) => p.kind === 'trait' && !partnered.has(p.id))
+      .map((p) => p.id);
+    expect(lonely).toEqual([]);
+  });
+
+  it('explains each edge in 1-3 sentences, and 95% of rationales stay distinct with the names removed', () => {
+    const names = new Map(catalog.patterns.map((p) => [p.id, [p.name, ...(p.aliases ?? [])]]));
+    const shapes = new Set<string>();
+    const long: string[] = [];
+    for (const r of causal) {
+      const n = sentences(r.rationale).length;
+      if (n < 1 || n > 3) long.push(`${r.id}: ${n} sentences`);
+      let text = r.rationale.toLowerCase();
+      for (const name of [...(names.get(r.source) ?? []), ...(names.get(r.target) ?? [])].sort(
+        (a, b) => b.length - a.length,
+      )) {
+        text = text.split(name.toLowerCase()).join('_');
+      }
+      shapes.add(
+        text
+          .replace(/[^a-z_ ]+/g, ' ')
+          .replace(/\s+/g, ' ')
+          .trim(),
+      );
+    }
+    expect(long).toEqual([]);
+    expect(shapes.size / causal.length).toBeGreaterThanOrEqual(0.95);
+  });
+
+  it('calibrates strengths and names a source for every edge it calls established', () => {
+    expect(new Set(causal.map((r) => r.strength)).size).toBeGreaterThanOrEqual(8);
+    const unsourced = causal.filter((r) => r.evidence.status === 'established' && !r.evidence.sources.length);
+    expect(unsourced.map((r) => r.id)).toEqual([]);
+  });
+
+  it('passes psygraph validate and lint with no errors', async () => {
+    expect(lintGraph(catalog).errors).toEqual([]);
+    const env = { PSYGRAPH_DATA_DIR: '.psygraph/never-written' };
+    expect((await runCli(['validate'], env)).code).toBe(0);
+    const lint = await runCli(['lint', '--errors-only'], env);
+    expect(lint.stdout).toContain('errors (0)');
+    expect(lint.code).toBe(0);
+  });
+});
