@@ -48,12 +48,24 @@ export function scenarioId(
   characters: readonly string[][],
 ): string {
   const [protagonist = [], ...supporting] = characters.map((c) => [...c].sort());
-  const canonical = JSON.stringify([
+  return sortedScenarioId(
     [...patterns].sort(),
     situation,
     protagonist,
-    supporting.map((c) => c.join(',')).sort(),
-  ]);
+    supporting.sort((a, b) => (a.join(',') < b.join(',') ? -1 : 1)),
+  );
+}
+
+/** scenarioId for parts already in canonical order (the sampler's hot path builds them so). */
+function sortedScenarioId(
+  patterns: readonly string[],
+  situation: string,
+  protagonist: readonly string[],
+  supporting: readonly (readonly string[])[],
+): string {
+  // ids never contain "|" or ";" (kebab-case), so this text is an unambiguous canonical form
+  let canonical = `${patterns.join(',')}|${situation}|${protagonist.join(',')}|`;
+  for (let i = 0; i < supporting.length; i++) canonical += (i ? ';' : '') + supporting[i]!.join(',');
   return hash64(canonical);
 }
 
@@ -82,7 +94,7 @@ export function assembleScenario(
   supporting.sort((a, b) => (a.join(',') < b.join(',') ? -1 : 1));
   const patterns = input.nodes.map((n) => view.ids[n]!).sort();
   return {
-    id: scenarioId(patterns, input.situation, [protagonist!, ...supporting]),
+    id: sortedScenarioId(patterns, input.situation, protagonist!, supporting),
     patterns,
     relations: edges.map((e) => e.id).sort(),
     motif,

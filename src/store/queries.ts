@@ -67,6 +67,9 @@ export function emptyByType<T>(make: () => T): Record<RelationType, T> {
   return Object.fromEntries(RELATION_TYPES.map((t) => [t, make()])) as Record<RelationType, T>;
 }
 
+/** Hash per catalog object: the memory store keeps one object until the graph changes. */
+const hashes = new WeakMap<Catalog, string>();
+
 export function computeStats(catalog: Catalog, scenarios: number): GraphStats {
   const byType = emptyByType(() => 0);
   for (const r of catalog.relations) byType[r.type] += 1;
@@ -76,8 +79,17 @@ export function computeStats(catalog: Catalog, scenarios: number): GraphStats {
     byType,
     situations: catalog.situations.length,
     scenarios,
-    graphHash: graphHash(catalog.patterns, catalog.relations),
+    graphHash: cachedHash(catalog),
   };
+}
+
+function cachedHash(catalog: Catalog): string {
+  let hash = hashes.get(catalog);
+  if (hash === undefined) {
+    hash = graphHash(catalog.patterns, catalog.relations);
+    hashes.set(catalog, hash);
+  }
+  return hash;
 }
 
 export function neighbourhoodOf(
