@@ -24,8 +24,18 @@ export interface SampleReport {
   duplicates: number;
   /** Why attempts were rejected, with counts. */
   failures: Record<string, number>;
-  /** humanllm only: bundles drawn, vetoed by EXCLUDES, and connected in our graph. */
-  humanllm?: { bundles: number; vetoed: number; connected: number; connectedShare: number };
+  /**
+   * humanllm only: bundles drawn, vetoed by EXCLUDES, connected in our graph (every pattern
+   * reachable through causal edges among them), and linked (at least one causal edge among them).
+   */
+  humanllm?: {
+    bundles: number;
+    vetoed: number;
+    connected: number;
+    linked: number;
+    connectedShare: number;
+    linkedShare: number;
+  };
 }
 
 export interface SampleResult {
@@ -135,7 +145,8 @@ export function sampleFromView(view: SamplerView, options: SampleOptions, hash: 
   if (opts.strategy === 'humanllm') {
     const h = state.humanllm;
     const kept = h.bundles - h.vetoed;
-    report.humanllm = { ...h, connectedShare: kept ? Math.round((h.connected / kept) * 1e4) / 1e4 : 0 };
+    const share = (x: number) => (kept ? Math.round((x / kept) * 1e4) / 1e4 : 0);
+    report.humanllm = { ...h, connectedShare: share(h.connected), linkedShare: share(h.linked) };
   }
   if (scenarios.length < opts.n && !opts.allowFewer) {
     const reasons = Object.entries(failures)

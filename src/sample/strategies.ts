@@ -20,7 +20,7 @@ export interface RunState {
   uncovered: number;
   /** Coverage starts that led nowhere this round. */
   stuck: Set<number>;
-  humanllm: { bundles: number; vetoed: number; connected: number };
+  humanllm: { bundles: number; vetoed: number; connected: number; linked: number };
   /** Patterns not excluded, in index order. */
   eligible: number[];
 }
@@ -35,7 +35,7 @@ export function newRunState(view: SamplerView, options: ResolvedOptions): RunSta
     edgeUses: new Int32Array(view.edges.length),
     uncovered: eligible.length,
     stuck: new Set(),
-    humanllm: { bundles: 0, vetoed: 0, connected: 0 },
+    humanllm: { bundles: 0, vetoed: 0, connected: 0, linked: 0 },
   };
 }
 
@@ -294,6 +294,8 @@ export function proposeHumanllm(state: RunState, random: Random): Proposal {
       }
     }
   }
-  if (isConnected(nodes, edgesAmong(view, nodes))) state.humanllm.connected++;
+  const edges = edgesAmong(view, nodes);
+  if (edges.length) state.humanllm.linked++;
+  if (isConnected(nodes, edges)) state.humanllm.connected++;
   return { nodes };
 }

@@ -193,7 +193,7 @@ export function registerSampleCommands(program: Command, ctx: CliContext): void 
         ctx.io.err(
           `${report.produced} scenario(s), ${report.attempts} attempt(s), ${report.duplicates} duplicate(s)` +
             (report.humanllm
-              ? `; humanllm: ${report.humanllm.vetoed} vetoed by EXCLUDES, ${Math.round(report.humanllm.connectedShare * 100)}% connected in the graph`
+              ? `; humanllm: ${report.humanllm.vetoed} vetoed by EXCLUDES, ${(report.humanllm.connectedShare * 100).toFixed(1)}% connected and ${(report.humanllm.linkedShare * 100).toFixed(1)}% with at least one edge in the graph`
               : ''),
         );
       });
