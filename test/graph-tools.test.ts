@@ -4,6 +4,7 @@ import { MultiDirectedGraph } from 'graphology';
 import { describe, expect, it } from 'vitest';
 import { analyzeGraph } from '../src/analysis/analyze.js';
 import { exportGraph } from '../src/analysis/export.js';
+import { splitCypherStatements } from '../src/store/cypher-script.js';
 import { type LintRule, lintGraph } from '../src/analysis/lint.js';
 import {
   type Catalog,
@@ -184,12 +185,7 @@ describe('psygraph export', () => {
     c.patterns[0] = { ...c.patterns[0]!, definition: "It's a \\ test\nwith 'quotes'." };
     const script = exportGraph(c, 'cypher');
     expect(script).toContain("It\\'s a \\\\ test\\nwith \\'quotes\\'.");
-    const statements = script
-      .split('\n')
-      .filter((line) => !line.startsWith('//'))
-      .join('\n')
-      .split(';\n')
-      .filter((s) => s.trim());
+    const statements = splitCypherStatements(script);
     expect(statements.length).toBe(c.situations.length + c.patterns.length + c.relations.length + 1);
   });
 });

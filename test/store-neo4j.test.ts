@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { exportGraph } from '../src/analysis/export.js';
+import { splitCypherStatements } from '../src/store/cypher-script.js';
 import { graphHash } from '../src/model/index.js';
 import { sampleScenarios } from '../src/sample/sample.js';
 import { syntheticCatalog } from '../src/sample/synthetic.js';
@@ -51,12 +52,7 @@ describe.skipIf(!uri)('Neo4j backend', () => {
       const small = syntheticCatalog(60, 6, 3);
       const script = exportGraph(small, 'cypher');
       await store.clear();
-      const statements = script
-        .split('\n')
-        .filter((l) => !l.startsWith('//'))
-        .join('\n')
-        .split(';\n')
-        .filter((s) => s.trim());
+      const statements = splitCypherStatements(script);
       // one transaction per 500 statements keeps the replay quick
       for (let i = 0; i < statements.length; i += 500) {
         await store.runScript(statements.slice(i, i + 500));

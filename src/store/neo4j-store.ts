@@ -7,6 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import neo4j, { type Driver, type ManagedTransaction } from 'neo4j-driver';
 import type { Neo4jConfig } from '../config.js';
+import { splitCypherStatements } from './cypher-script.js';
 import {
   type Catalog,
   type Pattern,
@@ -85,14 +86,7 @@ export class Neo4jStore implements GraphStore {
   }
 
   private async applySchema(): Promise<void> {
-    const text = await readFile(SCHEMA_FILE, 'utf8');
-    const statements = text
-      .split('\n')
-      .filter((line) => !line.trim().startsWith('//'))
-      .join('\n')
-      .split(';')
-      .map((s) => s.trim())
-      .filter(Boolean);
+    const statements = splitCypherStatements(await readFile(SCHEMA_FILE, 'utf8'));
     for (const statement of statements) await this.write(statement);
   }
 
