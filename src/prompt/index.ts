@@ -1,0 +1,14 @@
+export * from './batch.js';
+export * from './compile.js';
+export * from './context.js';
+export * from './document.js';
+export * from './formats.js';
+export * from './humanllm.js';
+export * from './roleplay.js';
+export * from './sharegpt.js';
+export * from './templates.js';
+export * from './tokens.js';
+export { chooseManifestations, firstSentence } from './blocks.js';
+export type { HumanllmExportSample } from './humanllm-export.js';
+export * from './draft.js';
+export * from './output.js';
