@@ -52,8 +52,10 @@ for (const strategy of ['walk', 'coverage', 'motif', 'humanllm']) {
     perSecond: Math.round((produced / best) * 1000),
   };
   if (strategy === 'walk') Object.assign(record, { target: { perSecond: 100000, msFor11359: 500 } });
-  if (strategy === 'humanllm')
-    Object.assign(record, { connectedShare: runs[0].value.report.humanllm.connectedShare });
+  if (strategy === 'humanllm') {
+    const h = runs[0].value.report.humanllm;
+    Object.assign(record, { connectedShare: h.connectedShare, linkedShare: h.linkedShare, vetoed: h.vetoed });
+  }
   emit(record);
 }
 

@@ -88,19 +88,25 @@ export function assembleScenario(
   const assignment = assignCharacters(view, input.nodes, input.characters, input.conflicts, random, edges);
   if (!assignment) return undefined;
   const motif: Motif | null = classifyMotif(input.nodes, edges);
+  // Pattern indices follow id order, so sorting indices sorts ids without comparing strings;
+  // walking the sorted patterns once fills every character's list already in order.
+  const order = [...input.nodes].sort((a, b) => a - b);
+  const patterns = order.map((n) => view.ids[n]!);
   const cast: string[][] = Array.from({ length: assignment.characters }, () => []);
-  input.nodes.forEach((node, i) => cast[assignment.owner[i]!]!.push(view.ids[node]!));
-  const [protagonist, ...supporting] = cast.map((c) => c.sort());
-  supporting.sort((a, b) => (a.join(',') < b.join(',') ? -1 : 1));
-  const patterns = input.nodes.map((n) => view.ids[n]!).sort();
+  for (let i = 0; i < order.length; i++) {
+    cast[assignment.owner[input.nodes.indexOf(order[i]!)]!]!.push(patterns[i]!);
+  }
+  const protagonist = cast[0]!;
+  const supporting = cast.slice(1);
+  if (supporting.length > 1) supporting.sort((a, b) => (a.join(',') < b.join(',') ? -1 : 1));
   return {
-    id: sortedScenarioId(patterns, input.situation, protagonist!, supporting),
+    id: sortedScenarioId(patterns, input.situation, protagonist, supporting),
     patterns,
-    relations: edges.map((e) => e.id).sort(),
+    relations: edges.map((e) => e.id), // edgesAmong returns them in id order
     motif,
     situation: input.situation,
     characters: [
-      { role: 'protagonist', patterns: protagonist! },
+      { role: 'protagonist', patterns: protagonist },
       ...supporting.map((p) => ({ role: 'supporting' as const, patterns: p })),
     ],
     strategy: input.strategy,
