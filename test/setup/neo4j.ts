@@ -18,12 +18,21 @@ declare module 'vitest' {
 }
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const TEST_PORT = process.env.PSYGRAPH_TEST_NEO4J_PORT ?? '7697';
-const launcherEnv = {
+/**
+ * A free port for this run's server, so that test runs in two checkouts on one machine do not
+ * collide (the launcher keys a running server by its data directory, not by its port).
+ */
+function freePort(): string {
+  const script =
+    "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{process.stdout.write(String(s.address().port));s.close()})";
+  return execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' }).trim();
+}
+
+const launcherEnv = () => ({
   ...process.env,
-  NEO4J_BOLT_PORT: TEST_PORT,
+  NEO4J_BOLT_PORT: process.env.PSYGRAPH_TEST_NEO4J_PORT ?? freePort(),
   PSYGRAPH_DATA_DIR: path.join(ROOT, '.psygraph', 'test'),
-};
+});
 
 function has(command: string, args: string[]): boolean {
   return spawnSync(command, args, { stdio: 'ignore' }).status === 0;
@@ -49,16 +58,16 @@ export default function setup(project: TestProject): (() => void) | undefined {
     return undefined;
   }
   const script = (name: string) => path.join(ROOT, 'graph', name);
-  const wasRunning =
-    spawnSync('bash', [script('neo4j-status.sh')], { env: launcherEnv, stdio: 'ignore' }).status === 0;
+  const env = launcherEnv();
+  const wasRunning = spawnSync('bash', [script('neo4j-status.sh')], { env, stdio: 'ignore' }).status === 0;
   const out = execFileSync('bash', [script('neo4j-up.sh')], {
-    env: launcherEnv,
+    env,
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'inherit'],
   });
-  const uri = out.trim().split('\n').pop() ?? `bolt://127.0.0.1:${TEST_PORT}`;
+  const uri = out.trim().split('\n').pop() ?? `bolt://127.0.0.1:${env.NEO4J_BOLT_PORT}`;
   project.provide('neo4jUri', uri);
   return () => {
-    if (!wasRunning) execFileSync('bash', [script('neo4j-down.sh')], { env: launcherEnv, stdio: 'inherit' });
+    if (!wasRunning) execFileSync('bash', [script('neo4j-down.sh')], { env, stdio: 'inherit' });
   };
 }
