@@ -1,31 +1,68 @@
 /** `npm start` runs `psygraph serve`: a real process on loopback, stopped with SIGTERM. */
-import { spawn } from 'node:child_process';
+import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CLI } from './helpers/cli.js';
+import { tempDir } from './helpers/tmp.js';
+
+function startServe(args: string[], env: NodeJS.ProcessEnv = {}) {
+  const child = spawn(process.execPath, [CLI, 'serve', ...args], {
+    env: { ...process.env, PSYGRAPH_DATA_DIR: '.psygraph/never-written', PSYGRAPH_STORE: '', ...env },
+  });
+  const url = new Promise<string>((resolve, reject) => {
+    child.stdout.on('data', (d: Buffer) => {
+      const m = /on (http:\/\/127\.0\.0\.1:\d+)/.exec(d.toString());
+      if (m) resolve(m[1]!);
+    });
+    child.on('exit', (code) => reject(new Error(`serve exited early with ${code}`)));
+  });
+  return { child, url };
+}
+
+async function stopServe(child: ChildProcessWithoutNullStreams) {
+  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+  child.kill('SIGTERM');
+  expect(await exited).toBe(0);
+}
 
 describe('psygraph serve', () => {
   it('prints its URL, answers the API over HTTP and stops cleanly on SIGTERM', async () => {
-    const child = spawn(process.execPath, [CLI, 'serve', '--port', '0'], {
-      env: { ...process.env, PSYGRAPH_DATA_DIR: '.psygraph/never-written', PSYGRAPH_STORE: '' },
-    });
-    const url = await new Promise<string>((resolve, reject) => {
-      child.stdout.on('data', (d: Buffer) => {
-        const m = /on (http:\/\/127\.0\.0\.1:\d+)/.exec(d.toString());
-        if (m) resolve(m[1]!);
-      });
-      child.on('exit', (code) => reject(new Error(`serve exited early with ${code}`)));
-    });
-    const health = await fetch(`${url}/api/health`);
-    expect(await health.json()).toEqual({ ok: true, backend: 'memory' });
-    const stats = (await (await fetch(`${url}/api/stats`)).json()) as { patterns: number };
-    expect(stats.patterns).toBe(244);
-    const missing = await fetch(`${url}/api/nothing-here`);
-    expect(missing.status).toBe(404);
-    expect(((await missing.json()) as { error: { code: string } }).error.code).toBe('not_found');
-    const page = await fetch(url);
-    expect(await page.text()).toContain('244 patterns');
-    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
-    child.kill('SIGTERM');
-    expect(await exited).toBe(0);
+    const { dir, cleanup } = await tempDir();
+    const { child, url: started } = startServe(['--port', '0', '--ui-dir', path.join(dir, 'not-built')]);
+    try {
+      const url = await started;
+      const health = await fetch(`${url}/api/health`);
+      expect(await health.json()).toEqual({ ok: true, backend: 'memory' });
+      const stats = (await (await fetch(`${url}/api/stats`)).json()) as { patterns: number };
+      expect(stats.patterns).toBe(244);
+      const openapi = (await (await fetch(`${url}/api/openapi.json`)).json()) as { openapi: string };
+      expect(openapi.openapi).toMatch(/^3\.1\./);
+      const missing = await fetch(`${url}/api/nothing-here`);
+      expect(missing.status).toBe(404);
+      expect(((await missing.json()) as { error: { code: string } }).error.code).toBe('not_found');
+      const page = await fetch(url);
+      expect(await page.text()).toContain('244 patterns');
+      await stopServe(child);
+    } finally {
+      child.kill('SIGKILL');
+      await cleanup();
+    }
+  });
+
+  it('takes its port from PORT and serves a built explorer from the same port', async () => {
+    const { dir, cleanup } = await tempDir();
+    await writeFile(path.join(dir, 'index.html'), '<!doctype html><title>psygraph explorer</title>');
+    const { child, url: started } = startServe(['--ui-dir', dir], { PORT: '0' });
+    try {
+      const url = await started;
+      expect(await (await fetch(url)).text()).toContain('psygraph explorer');
+      expect(await (await fetch(`${url}/?pattern=spotlight-effect`)).text()).toContain('psygraph explorer');
+      expect((await fetch(`${url}/api/health`)).status).toBe(200);
+      await stopServe(child);
+    } finally {
+      child.kill('SIGKILL');
+      await cleanup();
+    }
   });
 });

@@ -1,31 +1,50 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { GraphStore } from '../store/graph-store.js';
-import { installErrorHandlers } from './errors.js';
+import { installErrorHandler } from './errors.js';
+import { buildOpenApiDocument } from './openapi.js';
+import { ApiRoutes } from './routes/define.js';
+import { registerExportRoutes } from './routes/export.js';
+import { registerGraphRoutes } from './routes/graph.js';
+import { registerPatternRoutes } from './routes/patterns.js';
+import { registerPromptRoutes } from './routes/prompt.js';
+import { registerSampleRoutes } from './routes/sample.js';
+import { registerScenarioRoutes } from './routes/scenarios.js';
+import { OpenApiDocumentSchema } from './schemas/responses.js';
+import { registerUi } from './static.js';
 
 export interface AppOptions {
   store: GraphStore;
+  /** The built explorer (ui/dist); without an index.html there, / serves a minimal landing page. */
+  uiDir?: string;
   logger?: boolean;
 }
 
+/** Saving a few thousand synthesized scenarios in one request fits; anything far larger is a 413. */
+const BODY_LIMIT = 16 * 1024 * 1024;
+
 /** The HTTP API (under /api) and, at /, the explorer. */
-export async function buildApp({ store, logger = false }: AppOptions): Promise<FastifyInstance> {
-  const app = Fastify({ logger });
-  installErrorHandlers(app);
+export async function buildApp({ store, uiDir, logger = false }: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({ logger, bodyLimit: BODY_LIMIT });
+  installErrorHandler(app);
 
-  app.get('/api/health', async () => ({ ok: true, backend: store.backend }));
-  app.get('/api/stats', async () => store.stats());
+  const routes = new ApiRoutes(app);
+  registerGraphRoutes(routes, store);
+  registerPatternRoutes(routes, store);
+  registerSampleRoutes(routes, store);
+  registerPromptRoutes(routes, store);
+  registerScenarioRoutes(routes, store);
+  registerExportRoutes(routes, store);
 
-  app.get('/', async (_request, reply) => {
-    const stats = await store.stats();
-    return reply
-      .type('text/html; charset=utf-8')
-      .send(landingPage(stats.patterns, stats.relations, stats.graphHash));
+  let document: unknown;
+  routes.add({
+    method: 'GET',
+    url: '/api/openapi.json',
+    summary: 'this document (OpenAPI 3.1)',
+    response: OpenApiDocumentSchema,
+    errors: [],
+    handler: async () => (document ??= buildOpenApiDocument(routes.docs)),
   });
-  return app;
-}
 
-function landingPage(patterns: number, relations: number, hash: string): string {
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>psygraph</title></head>
-<body><h1>psygraph</h1><p>${patterns} patterns, ${relations} relations (graph ${hash}).</p>
-<p>API: <a href="/api/stats">/api/stats</a></p></body></html>`;
+  await registerUi(app, store, uiDir);
+  return app;
 }

@@ -1,0 +1,66 @@
+/** Health, counts, and the whole graph in the compact form the explorer draws. */
+import { type Catalog, graphHash, isCausal, patternFamily } from '../../model/index.js';
+import type { GraphStore } from '../../store/graph-store.js';
+import { GraphSchema, HealthSchema, StatsSchema } from '../schemas/responses.js';
+import type { ApiRoutes } from './define.js';
+import type { z } from 'zod';
+
+type Graph = z.output<typeof GraphSchema>;
+
+export function drawableGraph(catalog: Catalog, hash: string): Graph {
+  const degree = new Map<string, number>();
+  for (const r of catalog.relations) {
+    if (!isCausal(r.type)) continue;
+    degree.set(r.source, (degree.get(r.source) ?? 0) + 1);
+    degree.set(r.target, (degree.get(r.target) ?? 0) + 1);
+  }
+  const byId = <T extends { id: string }>(a: T, b: T) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+  return {
+    graphHash: hash,
+    nodes: [...catalog.patterns].sort(byId).map((p) => ({
+      id: p.id,
+      name: p.name,
+      kind: p.kind,
+      family: patternFamily(p),
+      ...(p.kind === 'trait' ? { pole: p.pole } : {}),
+      aliases: p.aliases ?? [],
+      degree: degree.get(p.id) ?? 0,
+    })),
+    edges: [...catalog.relations]
+      .sort(byId)
+      .map(({ id, type, source, target, strength }) => ({ id, type, source, target, strength })),
+  };
+}
+
+export function registerGraphRoutes(routes: ApiRoutes, store: GraphStore): void {
+  routes.add({
+    method: 'GET',
+    url: '/api/health',
+    summary: 'liveness and the store backend',
+    response: HealthSchema,
+    errors: [],
+    handler: async () => ({ ok: true, backend: store.backend }),
+  });
+
+  routes.add({
+    method: 'GET',
+    url: '/api/stats',
+    summary: 'counts by relation type, situations, saved scenarios and the graph hash',
+    response: StatsSchema,
+    errors: [503],
+    handler: () => store.stats(),
+  });
+
+  routes.add({
+    method: 'GET',
+    url: '/api/graph',
+    summary: 'every pattern and relation, reduced to what drawing needs; sorted by id',
+    response: GraphSchema,
+    errors: [503],
+    handler: async () => {
+      const catalog = await store.snapshot();
+      // the same content hash stats() reports, without a second round trip to the store
+      return drawableGraph(catalog, graphHash(catalog.patterns, catalog.relations));
+    },
+  });
+}

@@ -1,0 +1,62 @@
+/** POST /api/prompt: compile a scenario (given, saved, or drafted from patterns) into a prompt. */
+import { type Catalog, NotFoundError, type Scenario } from '../../model/index.js';
+import { type PromptItem, createPromptContext, draftScenario, renderPrompt } from '../../prompt/index.js';
+import type { GraphStore } from '../../store/graph-store.js';
+import { withFieldNames } from '../errors.js';
+import { type PromptRequest, PromptRequestSchema } from '../schemas/requests.js';
+import { PromptResultSchema } from '../schemas/responses.js';
+import type { ApiRoutes } from './define.js';
+
+async function scenarioFor(body: PromptRequest, catalog: Catalog, store: GraphStore): Promise<Scenario> {
+  if (body.scenario) return body.scenario;
+  if (body.scenarioId) {
+    const saved = await store.getScenario(body.scenarioId);
+    if (!saved) throw new NotFoundError(`no saved scenario "${body.scenarioId}"`);
+    return saved;
+  }
+  return draftScenario(catalog, {
+    patterns: body.patterns ?? [],
+    situation: body.situation ?? '',
+    seed: body.seed ?? 1,
+    ...(body.characters ? { characters: body.characters } : {}),
+  });
+}
+
+/** The contract's shapes: `{prompt}`, `{messages}` or `{records}`, each with its receipt. */
+export function promptResponse(items: readonly PromptItem[]): unknown {
+  const first = items[0]!;
+  const { payload, receipt } = first;
+  if ('prompt' in payload)
+    return { prompt: payload.prompt, receipt, ...(first.character ? { character: first.character } : {}) };
+  if ('messages' in payload) return { messages: payload.messages, receipt };
+  return {
+    records: items.map((i) => i.payload),
+    receipt,
+    receipts: items.map((i) => i.receipt),
+  };
+}
+
+export function registerPromptRoutes(routes: ApiRoutes, store: GraphStore): void {
+  routes.add({
+    method: 'POST',
+    url: '/api/prompt',
+    summary: 'compile a graph-grounded prompt with a token receipt',
+    body: PromptRequestSchema,
+    response: PromptResultSchema,
+    errors: [400, 404, 422, 503],
+    handler: async ({ body }) => {
+      const catalog = await store.snapshot();
+      try {
+        const scenario = await scenarioFor(body, catalog, store);
+        const ctx = createPromptContext(catalog, body.encoding ? { encoding: body.encoding } : {});
+        const items = renderPrompt(scenario, ctx, body.format, {
+          ...(body.budget ? { budget: body.budget } : {}),
+          ...(body.character !== undefined ? { character: body.character } : {}),
+        });
+        return promptResponse(items);
+      } catch (err) {
+        throw withFieldNames(err);
+      }
+    },
+  });
+}

@@ -1,0 +1,56 @@
+/** The scenario library: list, get, save, delete. */
+import { NotFoundError } from '../../model/index.js';
+import type { GraphStore } from '../../store/graph-store.js';
+import { IdParams, SaveScenariosRequestSchema, ScenarioQuery } from '../schemas/requests.js';
+import { DeletedSchema, SaveResultSchema, Scenario, ScenarioListSchema } from '../schemas/responses.js';
+import type { ApiRoutes } from './define.js';
+
+export function registerScenarioRoutes(routes: ApiRoutes, store: GraphStore): void {
+  routes.add({
+    method: 'GET',
+    url: '/api/scenarios',
+    summary: 'list saved scenarios, by pattern and situation, sorted by id',
+    query: ScenarioQuery,
+    response: ScenarioListSchema,
+    errors: [400, 503],
+    handler: ({ query }) => store.listScenarios(query),
+  });
+
+  routes.add({
+    method: 'GET',
+    url: '/api/scenarios/:id',
+    summary: 'one saved scenario',
+    params: IdParams,
+    response: Scenario,
+    errors: [404, 503],
+    handler: async ({ params }) => {
+      const scenario = await store.getScenario(params.id);
+      if (!scenario) throw new NotFoundError(`no saved scenario "${params.id}"`);
+      return scenario;
+    },
+  });
+
+  routes.add({
+    method: 'POST',
+    url: '/api/scenarios',
+    summary: 'save scenarios; ones already saved are left unchanged and listed as existing',
+    body: SaveScenariosRequestSchema,
+    response: SaveResultSchema,
+    errors: [400, 413, 503],
+    handler: ({ body }) => store.saveScenarios(body.scenarios),
+  });
+
+  routes.add({
+    method: 'DELETE',
+    url: '/api/scenarios/:id',
+    summary: 'delete one saved scenario',
+    params: IdParams,
+    response: DeletedSchema,
+    errors: [404, 503],
+    handler: async ({ params }) => {
+      const deleted = await store.deleteScenarios([params.id]);
+      if (!deleted) throw new NotFoundError(`no saved scenario "${params.id}"`);
+      return { deleted: 1 };
+    },
+  });
+}

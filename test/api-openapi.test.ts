@@ -1,0 +1,132 @@
+/** GET /api/openapi.json over loopback: a structurally valid OpenAPI 3.1 document of every route. */
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../src/server/app.js';
+import { MemoryStore } from '../src/store/memory-store.js';
+import { tempDir } from './helpers/tmp.js';
+
+type Json = Record<string, unknown>;
+
+/** Every route of the contract (api-contract), method and OpenAPI path. */
+const CONTRACT: [string, string][] = [
+  ['get', '/api/health'],
+  ['get', '/api/stats'],
+  ['get', '/api/graph'],
+  ['get', '/api/patterns'],
+  ['get', '/api/patterns/{id}'],
+  ['get', '/api/relations'],
+  ['get', '/api/situations'],
+  ['post', '/api/sample'],
+  ['post', '/api/prompt'],
+  ['get', '/api/scenarios'],
+  ['get', '/api/scenarios/{id}'],
+  ['post', '/api/scenarios'],
+  ['delete', '/api/scenarios/{id}'],
+  ['get', '/api/export'],
+  ['get', '/api/openapi.json'],
+];
+
+let doc: Json;
+let stop: () => Promise<void>;
+beforeAll(async () => {
+  const tmp = await tempDir('psygraph-openapi-');
+  const store = await MemoryStore.open({ dataDir: path.join(tmp.dir, 'data') });
+  const app = await buildApp({ store });
+  const base = await app.listen({ port: 0, host: '127.0.0.1' });
+  const res = await fetch(`${base}/api/openapi.json`);
+  expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+  doc = (await res.json()) as Json;
+  stop = async () => {
+    await app.close();
+    await tmp.cleanup();
+  };
+});
+afterAll(() => stop());
+
+/** Every `$ref` anywhere in a value. */
+function refs(value: unknown, out: string[] = []): string[] {
+  if (Array.isArray(value)) value.forEach((v) => refs(v, out));
+  else if (value && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) {
+      if (k === '$ref' && typeof v === 'string') out.push(v);
+      else refs(v, out);
+    }
+  }
+  return out;
+}
+
+describe('the OpenAPI document', () => {
+  it('is OpenAPI 3.1 with info and components', () => {
+    expect(doc.openapi).toMatch(/^3\.1\.\d+$/);
+    const info = doc.info as Json;
+    expect(typeof info.title).toBe('string');
+    expect(info.version).toMatch(/^\d+\.\d+\.\d+/);
+    expect(Object.keys((doc.components as { schemas: Json }).schemas)).toEqual(
+      expect.arrayContaining(['Pattern', 'Relation', 'Situation', 'Scenario', 'Error']),
+    );
+  });
+
+  it('lists exactly the contract routes', () => {
+    const paths = doc.paths as Record<string, Json>;
+    const listed = Object.entries(paths).flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m} ${p}`));
+    expect(listed.sort()).toEqual(CONTRACT.map(([m, p]) => `${m} ${p}`).sort());
+  });
+
+  it('gives every operation an id, a summary, its parameters and schemas for every response', () => {
+    const operationIds = new Set<string>();
+    for (const [p, ops] of Object.entries(doc.paths as Record<string, Record<string, Json>>)) {
+      for (const [method, op] of Object.entries(ops)) {
+        expect(typeof op.operationId, `${method} ${p}`).toBe('string');
+        operationIds.add(op.operationId as string);
+        expect(typeof op.summary).toBe('string');
+        const params = (op.parameters ?? []) as Json[];
+        for (const name of [...p.matchAll(/\{(\w+)\}/g)].map((m) => m[1])) {
+          expect(params).toContainEqual(expect.objectContaining({ name, in: 'path', required: true }));
+        }
+        for (const param of params) {
+          expect(['path', 'query']).toContain(param.in);
+          expect(param.schema).toBeTypeOf('object');
+        }
+        const responses = op.responses as Record<string, Json>;
+        expect(Object.keys(responses)).toContain('200');
+        for (const [status, response] of Object.entries(responses)) {
+          expect(status).toMatch(/^[2-5]\d\d$/);
+          expect(typeof response.description).toBe('string');
+          const content = Object.values(response.content as Record<string, Json>);
+          expect(content.length, `${method} ${p} ${status}`).toBeGreaterThan(0);
+          for (const media of content) expect(media.schema).toBeTypeOf('object');
+        }
+        if (method === 'post') {
+          const body = op.requestBody as { content: Record<string, Json> };
+          expect(body.content['application/json']!.schema).toBeTypeOf('object');
+        }
+      }
+    }
+    expect(operationIds.size).toBe(CONTRACT.length);
+  });
+
+  it('documents query parameters and error responses', () => {
+    const paths = doc.paths as Record<string, Record<string, { parameters?: Json[]; responses: Json }>>;
+    const relations = paths['/api/relations']!.get!;
+    expect(relations.parameters!.map((p) => p.name)).toEqual(['type', 'pattern', 'minStrength']);
+    expect(Object.keys(paths['/api/sample']!.post!.responses)).toEqual(['200', '400', '422', '503']);
+    expect(Object.keys(paths['/api/patterns/{id}']!.get!.responses)).toContain('404');
+  });
+
+  it('resolves every $ref to a component schema', () => {
+    const schemas = (doc.components as { schemas: Json }).schemas;
+    const all = refs(doc);
+    expect(all.length).toBeGreaterThan(20);
+    for (const ref of all) {
+      expect(ref).toMatch(/^#\/components\/schemas\//);
+      expect(schemas[ref.replace('#/components/schemas/', '')], ref).toBeTypeOf('object');
+    }
+  });
+
+  it('describes the sample request with its bounds', () => {
+    const sample = (doc.components as { schemas: Record<string, Json> }).schemas.SampleRequest!;
+    const n = (sample.properties as Record<string, Json>).n!;
+    expect(n).toMatchObject({ type: 'integer', minimum: 1, maximum: 1000 });
+    expect(sample.required).toEqual(['n']);
+  });
+});
