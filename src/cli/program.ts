@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { registerCatalogCommands } from './commands/catalog.js';
 import { registerGraphCommands } from './commands/graph.js';
+import { registerLlmCommands } from './commands/llm.js';
 import { registerPromptCommands } from './commands/prompt.js';
 import { registerSampleCommands } from './commands/sample.js';
 import { registerServeCommand } from './commands/serve.js';
@@ -28,6 +29,7 @@ export function createProgram(ctx: CliContext): Command {
   registerGraphCommands(program, ctx);
   registerSampleCommands(program, ctx);
   registerPromptCommands(program, ctx);
+  registerLlmCommands(program, ctx);
   registerServeCommand(program, ctx);
   for (const command of program.commands) command.exitOverride();
   return program;

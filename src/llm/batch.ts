@@ -1,0 +1,184 @@
+/**
+ * The batch runner: items in, one JSON line out per finished item, appended as soon as it is done.
+ * A re-run reads the output first and skips ids already there (a line torn by a crash is dropped),
+ * so nothing finished is redone and nothing is lost. A bad reply fails its item, which a re-run
+ * tries again; it is never written.
+ */
+import { appendFile, readFile, truncate } from 'node:fs/promises';
+import type { z } from 'zod';
+import { InvalidInputError } from '../model/index.js';
+import { BudgetExceededError, DryRunStop } from './limits.js';
+import { InvalidReplyError } from './errors.js';
+
+export interface ResumeState {
+  done: Set<string>;
+  dropped: boolean;
+}
+
+/** Ids already in `out`; a last line without its newline (or not JSON) is cut off the file. */
+export async function resumeOutput(out: string): Promise<ResumeState> {
+  let text: string;
+  try {
+    text = await readFile(out, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { done: new Set(), dropped: false };
+    throw new InvalidInputError(`--out: cannot read ${out}: ${(err as NodeJS.ErrnoException).code ?? err}`);
+  }
+  const lines = text.split('\n');
+  const tail = lines.pop() ?? '';
+  const done = new Set<string>();
+  let keep = 0;
+  let dropped = tail.length > 0;
+  for (const [i, line] of lines.entries()) {
+    let id: unknown;
+    try {
+      id = (JSON.parse(line) as { id?: unknown }).id;
+    } catch {
+      if (i === lines.length - 1 && !tail) {
+        dropped = true;
+        break;
+      }
+      throw new InvalidInputError(
+        `--out: ${out}:${i + 1}: not a JSON line, and not the last one: the file is damaged`,
+      );
+    }
+    if (typeof id !== 'string')
+      throw new InvalidInputError(`--out: ${out}:${i + 1}: a line without a string "id"`);
+    done.add(id);
+    keep += Buffer.byteLength(line, 'utf8') + 1;
+  }
+  if (dropped) await truncate(out, keep);
+  return { done, dropped };
+}
+
+export interface BatchItem {
+  id: string;
+}
+
+export interface BatchOptions<I extends BatchItem> {
+  label: string;
+  items: readonly I[];
+  out: string;
+  concurrency: number;
+  /** The line to append for an item; its `id` must be the item's id. */
+  work: (item: I) => Promise<{ id: string }>;
+  log: (line: string) => void;
+  /** Called after every item; without it a progress line goes to `log`. */
+  onProgress?: (progress: BatchProgress) => void;
+  /** Calls one item makes, for the --dry-run estimate (which stops at each item's first call). */
+  callsPerItem?: (item: I) => number;
+  spent?: () => number;
+}
+
+export interface BatchProgress {
+  label: string;
+  finished: number;
+  total: number;
+  skipped: number;
+  failed: number;
+  cost: number;
+  etaMs: number;
+}
+
+export interface BatchSummary {
+  total: number;
+  skipped: number;
+  written: number;
+  failed: number;
+  estimate: number;
+  stoppedBy?: BudgetExceededError;
+}
+
+const clock = (ms: number) => {
+  const s = Math.round(ms / 1000);
+  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
+};
+
+export async function runBatch<I extends BatchItem>(options: BatchOptions<I>): Promise<BatchSummary> {
+  const { done, dropped } = await resumeOutput(options.out);
+  if (dropped)
+    options.log(`${options.label}: dropped a torn last line of ${options.out} (an interrupted run)`);
+  const todo = options.items.filter((i) => !done.has(i.id));
+  const summary: BatchSummary = {
+    total: options.items.length,
+    skipped: options.items.length - todo.length,
+    written: 0,
+    failed: 0,
+    estimate: 0,
+  };
+  const started = Date.now();
+  let next = 0;
+  let fatal: unknown;
+  const progress = () => {
+    const finished = summary.written + summary.failed;
+    const etaMs = finished ? ((Date.now() - started) / finished) * (todo.length - finished) : 0;
+    const cost = options.spent?.() ?? 0;
+    if (options.onProgress)
+      options.onProgress({
+        label: options.label,
+        finished: summary.skipped + finished,
+        total: summary.total,
+        skipped: summary.skipped,
+        failed: summary.failed,
+        cost,
+        etaMs,
+      });
+    else
+      options.log(
+        `${options.label}: ${summary.skipped + finished}/${summary.total} (${summary.skipped} resumed, ${summary.failed} failed) $${cost.toFixed(4)} ETA ${clock(etaMs)}`,
+      );
+  };
+  const worker = async () => {
+    while (next < todo.length && !summary.stoppedBy && fatal === undefined) {
+      const item = todo[next++]!;
+      try {
+        const line = await options.work(item);
+        await appendFile(options.out, JSON.stringify(line) + '\n');
+        summary.written++;
+      } catch (err) {
+        if (err instanceof DryRunStop) {
+          summary.estimate += err.estimate * (options.callsPerItem?.(item) ?? 1);
+          continue;
+        }
+        if (err instanceof BudgetExceededError) summary.stoppedBy ??= err;
+        else if (err instanceof InvalidReplyError) {
+          summary.failed++;
+          options.log(`${options.label}: ${item.id} failed: ${err.message}`);
+        } else fatal ??= err;
+      }
+      if (fatal === undefined) progress();
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, options.concurrency) }, worker));
+  if (fatal !== undefined) throw fatal;
+  return summary;
+}
+
+/** A JSON-lines file read whole, every line validated; a bad line names the flag, file and line. */
+export async function readJsonLines<T>(file: string, flag: string, schema: z.ZodType<T>): Promise<T[]> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    throw new InvalidInputError(
+      `${flag}: cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? err}`,
+    );
+  }
+  return text.split('\n').flatMap((line, i) => {
+    if (!line.trim()) return [];
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch {
+      throw new InvalidInputError(`${flag}: ${file}:${i + 1}: not a JSON line`);
+    }
+    const parsed = schema.safeParse(value);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new InvalidInputError(
+        `${flag}: ${file}:${i + 1}: ${issue?.path.join('.') || '(line)'}: ${issue?.message}`,
+      );
+    }
+    return [parsed.data];
+  });
+}
