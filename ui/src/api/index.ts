@@ -1,0 +1,2 @@
+export { api, ApiError } from './client.js';
+export * from './types.js';

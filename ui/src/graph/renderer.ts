@@ -1,0 +1,98 @@
+/**
+ * The sigma v4 renderer for psygraph: primitives (curved parallel edges, arrows, dashes,
+ * diamonds for social-cognitive patterns) and state-driven styles. Styles are constructor-only in
+ * sigma 4.0.4, so focus and filters reach the renderer as node / edge / graph state flags.
+ */
+import type { Attributes } from 'graphology-types';
+import Sigma, { DEFAULT_STYLES } from 'sigma';
+import {
+  extremityArrow,
+  layerDashed,
+  layerPlain,
+  pathCurved,
+  pathLine,
+  sdfCircle,
+  sdfDiamond,
+} from 'sigma/rendering';
+import type { EdgeAttrs, NodeAttrs, PsyGraph } from './build.js';
+import type { Theme } from './colors.js';
+
+export interface NodeFlags {
+  isActive: boolean;
+  isSelected: boolean;
+}
+export interface EdgeFlags {
+  isActive: boolean;
+}
+export interface GraphFlags {
+  hasFocus: boolean;
+}
+
+export type PsyRenderer = Sigma<NodeAttrs, EdgeAttrs, Attributes, NodeFlags, EdgeFlags, GraphFlags>;
+
+export function createRenderer(graph: PsyGraph, container: HTMLElement, theme: Theme): PsyRenderer {
+  return new Sigma<NodeAttrs, EdgeAttrs, Attributes, NodeFlags, EdgeFlags, GraphFlags>(graph, container, {
+    customNodeState: { isActive: false, isSelected: false },
+    customEdgeState: { isActive: false },
+    customGraphState: { hasFocus: false },
+    primitives: {
+      nodes: { shapes: [sdfCircle(), sdfDiamond()] },
+      edges: {
+        paths: [pathLine(), pathCurved()],
+        extremities: [extremityArrow()],
+        layers: [
+          layerPlain(),
+          // Transparent where dashSize is 0, so only MODULATES / EXCLUDES edges show gaps.
+          layerDashed({
+            dashSize: { attribute: 'dashSize', default: 0, mode: 'pixels' },
+            gapSize: { value: 4, mode: 'pixels' },
+            gapColor: theme.stage,
+          }),
+        ],
+      },
+    },
+    styles: {
+      stage: { background: theme.stage },
+      nodes: [
+        DEFAULT_STYLES.nodes,
+        {
+          shape: { attribute: 'shape', defaultValue: 'circle' },
+          labelColor: theme.label,
+          backdropColor: theme.dark ? '#2a2d35' : '#ffffff',
+        },
+        {
+          when: (_a, s, gs) => gs.hasFocus && !s.isActive,
+          then: { color: theme.faded, labelVisibility: 'hidden' },
+        },
+        {
+          when: (_a, s, gs) => gs.hasFocus && s.isActive,
+          then: { labelVisibility: 'visible', depth: 'topNodes' },
+        },
+        {
+          whenState: 'isSelected',
+          then: { backdropVisibility: 'visible', labelVisibility: 'visible', depth: 'topNodes' },
+        },
+      ],
+      edges: [
+        DEFAULT_STYLES.edges,
+        {
+          path: 'straight',
+          parallelPath: 'curved',
+          head: { attribute: 'head', defaultValue: 'none' },
+          opacity: 0.55,
+        },
+        { when: (_a, s, gs) => gs.hasFocus && !s.isActive, then: { color: theme.fadedEdge } },
+        {
+          when: (_a, s, gs) => gs.hasFocus && s.isActive,
+          then: { depth: 'topEdges', size: (a) => a.size * 1.8, opacity: 1 },
+        },
+      ],
+    },
+    settings: {
+      itemSizesReference: 'screen',
+      renderEdgeLabels: false,
+      stagePadding: 40,
+      labelRenderedSizeThreshold: 7,
+    },
+  });
+}

@@ -1,0 +1,127 @@
+/**
+ * The shareable part of the view, to and from a query string. Only values that differ from the
+ * defaults are written, so links stay short and a link from an older version still opens.
+ */
+import {
+  RELATION_TYPES,
+  STRATEGIES,
+  type Pole,
+  type RelationType,
+  type SampleStrategy,
+} from '../api/types.js';
+import { DEFAULT_FILTERS, type FilterState } from './filters.js';
+import { DIRECTIONS, type Direction } from './highlight.js';
+
+export const TABS = ['pattern', 'sampler', 'prompt', 'library', 'list'] as const;
+export type Tab = (typeof TABS)[number];
+
+export interface SamplerSettings {
+  strategy: SampleStrategy;
+  n: number;
+  seed: number;
+  sizeMin: number;
+  sizeMax: number;
+  /** Situation id, or '' for the sampler's default (the eight DIAMONDS situations). */
+  situation: string;
+  include: readonly string[];
+  exclude: readonly string[];
+}
+
+export const DEFAULT_SAMPLER: SamplerSettings = {
+  strategy: 'walk',
+  n: 8,
+  seed: 1,
+  sizeMin: 2,
+  sizeMax: 4,
+  situation: '',
+  include: [],
+  exclude: [],
+};
+
+export interface ViewState {
+  pattern: string | null;
+  scenario: string | null;
+  /** True when the scenario came from a (seeded, so repeatable) sample run rather than the library. */
+  sampled: boolean;
+  tab: Tab;
+  direction: Direction;
+  filters: FilterState;
+  sampler: SamplerSettings;
+}
+
+export const DEFAULT_VIEW: ViewState = {
+  pattern: null,
+  scenario: null,
+  sampled: false,
+  tab: 'pattern',
+  direction: 'both',
+  filters: DEFAULT_FILTERS,
+  sampler: DEFAULT_SAMPLER,
+};
+
+const list = (v: string | null): string[] => (v ? v.split(',').filter(Boolean) : []);
+const oneOf = <T extends string>(options: readonly T[], v: string | null, fallback: T): T =>
+  options.includes(v as T) ? (v as T) : fallback;
+function int(v: string | null, fallback: number, min: number, max: number): number {
+  const n = v === null ? NaN : Number.parseInt(v, 10);
+  return Number.isFinite(n) ? Math.min(max, Math.max(min, n)) : fallback;
+}
+
+export function parseView(search: string): ViewState {
+  const p = new URLSearchParams(search);
+  const d = DEFAULT_SAMPLER;
+  const strength = Number(p.get('min') ?? '0');
+  const sizeMin = int(p.get('smin'), d.sizeMin, 1, 5);
+  return {
+    pattern: p.get('pattern') || null,
+    scenario: p.get('scenario') || null,
+    sampled: p.get('sampled') === '1',
+    tab: oneOf(TABS, p.get('tab'), p.get('pattern') ? 'pattern' : DEFAULT_VIEW.tab),
+    direction: oneOf(DIRECTIONS, p.get('dir'), 'both'),
+    filters: {
+      hiddenTypes: list(p.get('hide')).filter((t): t is RelationType =>
+        (RELATION_TYPES as readonly string[]).includes(t),
+      ),
+      hiddenFamilies: list(p.get('hideFam')),
+      hiddenPoles: list(p.get('hidePole')).filter((x): x is Pole => x === '+' || x === '-'),
+      minStrength: Number.isFinite(strength) ? Math.min(1, Math.max(0, strength)) : 0,
+    },
+    sampler: {
+      strategy: oneOf(STRATEGIES, p.get('strategy'), d.strategy),
+      n: int(p.get('n'), d.n, 1, 200),
+      seed: int(p.get('seed'), d.seed, 0, 2 ** 31 - 1),
+      sizeMin,
+      sizeMax: int(p.get('smax'), d.sizeMax, sizeMin, 5),
+      situation: p.get('situation') ?? '',
+      include: list(p.get('include')),
+      exclude: list(p.get('exclude')),
+    },
+  };
+}
+
+export function serializeView(v: ViewState): string {
+  const p = new URLSearchParams();
+  const d = DEFAULT_SAMPLER;
+  const set = (key: string, value: string | number, fallback: string | number) => {
+    if (value !== fallback && value !== '') p.set(key, String(value));
+  };
+  set('pattern', v.pattern ?? '', '');
+  set('scenario', v.scenario ?? '', '');
+  if (v.scenario && v.sampled) p.set('sampled', '1');
+  set('tab', v.tab, v.pattern ? 'pattern' : DEFAULT_VIEW.tab);
+  set('dir', v.direction, 'both');
+  set('hide', v.filters.hiddenTypes.join(','), '');
+  set('hideFam', v.filters.hiddenFamilies.join(','), '');
+  set('hidePole', v.filters.hiddenPoles.join(','), '');
+  set('min', v.filters.minStrength, 0);
+  set('strategy', v.sampler.strategy, d.strategy);
+  set('n', v.sampler.n, d.n);
+  set('seed', v.sampler.seed, d.seed);
+  set('smin', v.sampler.sizeMin, d.sizeMin);
+  set('smax', v.sampler.sizeMax, d.sizeMax);
+  set('situation', v.sampler.situation, '');
+  set('include', v.sampler.include.join(','), '');
+  set('exclude', v.sampler.exclude.join(','), '');
+  const s = p.toString();
+  return s ? `?${s}` : '';
+}
