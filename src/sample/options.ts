@@ -23,6 +23,26 @@ export const DIAMONDS = [
   'sociality',
 ] as const;
 
+/**
+ * Situation names as users write them: ids, or the keywords `diamonds`, `life-domains` and `all`
+ * (shared by `psygraph sample --situation` and POST /api/sample).
+ */
+export function expandSituations(
+  situations: readonly { id: string; family: string }[],
+  names: readonly string[],
+): string[] {
+  const family = (f: string) => situations.filter((s) => s.family === f).map((s) => s.id);
+  return names.flatMap((s) =>
+    s === 'all'
+      ? situations.map((x) => x.id)
+      : s === 'diamonds'
+        ? family('diamonds')
+        : s === 'life-domains'
+          ? family('life-domain')
+          : [s],
+  );
+}
+
 export interface SampleOptions {
   n: number;
   seed: number;

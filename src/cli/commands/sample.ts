@@ -13,7 +13,7 @@ import {
   type Strategy,
 } from '../../model/index.js';
 import { coverageReport } from '../../sample/coverage.js';
-import { DIAMONDS, type SampleOptions } from '../../sample/options.js';
+import { DIAMONDS, type SampleOptions, expandSituations } from '../../sample/options.js';
 import { sampleScenarios } from '../../sample/sample.js';
 import { splitByEdges, splitByPatterns } from '../../sample/splits.js';
 import { type CliContext, withStore } from '../context.js';
@@ -143,16 +143,7 @@ export function registerSampleCommands(program: Command, ctx: CliContext): void 
     .action(async (flags: SampleFlags, cmd: Command) => {
       await withStore(cmd, ctx, async (store) => {
         const catalog = await store.snapshot();
-        const family = (f: string) => catalog.situations.filter((s) => s.family === f).map((s) => s.id);
-        const situations = (flags.situation ?? [...DIAMONDS]).flatMap((s) =>
-          s === 'all'
-            ? catalog.situations.map((x) => x.id)
-            : s === 'diamonds'
-              ? family('diamonds')
-              : s === 'life-domains'
-                ? family('life-domain')
-                : [s],
-        );
+        const situations = expandSituations(catalog.situations, flags.situation ?? [...DIAMONDS]);
         const avoid = flags.save ? new Set((await store.listScenarios()).map((s) => s.id)) : undefined;
         const options: SampleOptions = {
           n: flags.n,

@@ -1,5 +1,5 @@
 /** POST /api/sample: the sampler over the current graph (nothing is saved). */
-import { DIAMONDS, type SampleOptions } from '../../sample/options.js';
+import { DIAMONDS, type SampleOptions, expandSituations } from '../../sample/options.js';
 import { sampleScenarios } from '../../sample/sample.js';
 import type { Catalog } from '../../model/index.js';
 import type { GraphStore } from '../../store/graph-store.js';
@@ -8,26 +8,12 @@ import { type SampleRequest, SampleRequestSchema } from '../schemas/requests.js'
 import { SampleResultSchema } from '../schemas/responses.js';
 import type { ApiRoutes } from './define.js';
 
-/** The same situation keywords as `psygraph sample --situation`. */
-function expandSituations(catalog: Catalog, names: readonly string[]): string[] {
-  const family = (f: string) => catalog.situations.filter((s) => s.family === f).map((s) => s.id);
-  return names.flatMap((s) =>
-    s === 'all'
-      ? catalog.situations.map((x) => x.id)
-      : s === 'diamonds'
-        ? family('diamonds')
-        : s === 'life-domains'
-          ? family('life-domain')
-          : [s],
-  );
-}
-
 export function sampleOptions(catalog: Catalog, body: SampleRequest): SampleOptions {
   const { situations, seed, size, characters, ...rest } = body;
   return {
     ...rest,
     seed: seed ?? 1,
-    situations: expandSituations(catalog, situations ?? [...DIAMONDS]),
+    situations: expandSituations(catalog.situations, situations ?? [...DIAMONDS]),
     ...(size ? { size: [size[0], size[1]] } : {}),
     ...(characters ? { characters: [characters[0], characters[1]] } : {}),
   };
