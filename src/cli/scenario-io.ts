@@ -1,5 +1,6 @@
 /** Reading and writing scenario files (JSON lines), validated line by line, written atomically. */
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { readInputText } from '../read-input.js';
+import { rename, writeFile } from 'node:fs/promises';
 import {
   InvalidInputError,
   type InputProblem,
@@ -9,14 +10,7 @@ import {
 } from '../model/index.js';
 
 export async function readScenarioFile(file: string): Promise<Scenario[]> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (err) {
-    throw new InvalidInputError(
-      `--scenarios: cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? err}`,
-    );
-  }
+  const text = await readInputText(file, '--scenarios');
   const problems: InputProblem[] = [];
   const scenarios: Scenario[] = [];
   text.split('\n').forEach((line, i) => {

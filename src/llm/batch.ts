@@ -4,6 +4,7 @@
  * so nothing finished is redone and nothing is lost. A bad reply fails its item, which a re-run
  * tries again; it is never written.
  */
+import { readInputText } from '../read-input.js';
 import { appendFile, readFile, truncate } from 'node:fs/promises';
 import type { z } from 'zod';
 import { InvalidInputError } from '../model/index.js';
@@ -156,14 +157,7 @@ export async function runBatch<I extends BatchItem>(options: BatchOptions<I>): P
 
 /** A JSON-lines file read whole, every line validated; a bad line names the flag, file and line. */
 export async function readJsonLines<T>(file: string, flag: string, schema: z.ZodType<T>): Promise<T[]> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (err) {
-    throw new InvalidInputError(
-      `${flag}: cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? err}`,
-    );
-  }
+  const text = await readInputText(file, flag);
   return text.split('\n').flatMap((line, i) => {
     if (!line.trim()) return [];
     let value: unknown;

@@ -1,4 +1,5 @@
 /** psygraph prompt / export-prompts / import-humanllm / export-humanllm. */
+import { readInputText } from '../../read-input.js';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { appendFile, open, readFile, stat, truncate } from 'node:fs/promises';
 import { once } from 'node:events';
@@ -47,14 +48,7 @@ interface CompileFlags {
 }
 
 async function readJson(file: string, flag: string): Promise<unknown> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (err) {
-    throw new InvalidInputError(
-      `${flag}: cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? err}`,
-    );
-  }
+  const text = await readInputText(file, flag);
   try {
     return JSON.parse(text) as unknown;
   } catch (err) {
