@@ -1,28 +1,21 @@
 /** POST /api/sample and POST /api/prompt over real loopback HTTP, on the shipped seed. */
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Scenario } from '../src/model/index.js';
 import { DIAMONDS } from '../src/sample/options.js';
 import { sampleScenarios } from '../src/sample/sample.js';
-import { buildApp } from '../src/server/app.js';
 import { ErrorSchema, PromptResultSchema, SampleResultSchema } from '../src/server/schemas/responses.js';
-import { MemoryStore } from '../src/store/memory-store.js';
-import { tempDir } from './helpers/tmp.js';
+import type { MemoryStore } from '../src/store/memory-store.js';
+import { type Api, startApi } from './helpers/api.js';
 
+let api: Api;
 let base: string;
 let store: MemoryStore;
-let stop: () => Promise<void>;
 beforeAll(async () => {
-  const tmp = await tempDir('psygraph-api-sample-');
-  store = await MemoryStore.open({ dataDir: path.join(tmp.dir, 'data') });
-  const app = await buildApp({ store, uiDir: path.join(tmp.dir, 'no-ui') });
-  base = await app.listen({ port: 0, host: '127.0.0.1' });
-  stop = async () => {
-    await app.close();
-    await tmp.cleanup();
-  };
+  api = await startApi();
+  base = api.base;
+  store = api.store;
 });
-afterAll(() => stop());
+afterAll(() => api.stop());
 
 const post = (url: string, body: unknown) =>
   fetch(`${base}${url}`, {

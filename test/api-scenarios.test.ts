@@ -1,8 +1,6 @@
 /** The scenario library over real loopback HTTP, and how the API treats malformed bodies. */
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Scenario, ScenarioSchema } from '../src/model/index.js';
-import { buildApp } from '../src/server/app.js';
 import {
   DeletedSchema,
   ErrorSchema,
@@ -11,22 +9,15 @@ import {
   ScenarioListSchema,
   StatsSchema,
 } from '../src/server/schemas/responses.js';
-import { MemoryStore } from '../src/store/memory-store.js';
-import { tempDir } from './helpers/tmp.js';
+import { type Api, startApi } from './helpers/api.js';
 
+let api: Api;
 let base: string;
-let stop: () => Promise<void>;
 beforeAll(async () => {
-  const tmp = await tempDir('psygraph-api-scenarios-');
-  const store = await MemoryStore.open({ dataDir: path.join(tmp.dir, 'data') });
-  const app = await buildApp({ store, uiDir: path.join(tmp.dir, 'no-ui') });
-  base = await app.listen({ port: 0, host: '127.0.0.1' });
-  stop = async () => {
-    await app.close();
-    await tmp.cleanup();
-  };
+  api = await startApi();
+  base = api.base;
 });
-afterAll(() => stop());
+afterAll(() => api.stop());
 
 const send = (method: string, url: string, body?: unknown, type = 'application/json') =>
   fetch(`${base}${url}`, {

@@ -6,7 +6,6 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StoreUnavailableError } from '../src/model/index.js';
-import { type AppOptions, buildApp } from '../src/server/app.js';
 import {
   ErrorSchema,
   GraphSchema,
@@ -17,30 +16,8 @@ import {
   SituationListSchema,
   StatsSchema,
 } from '../src/server/schemas/responses.js';
-import type { GraphStore } from '../src/store/graph-store.js';
-import { MemoryStore } from '../src/store/memory-store.js';
+import { type Api, startApi } from './helpers/api.js';
 import { tempDir } from './helpers/tmp.js';
-
-interface Api {
-  base: string;
-  dir: string;
-  stop: () => Promise<void>;
-}
-
-async function startApi(options: Partial<AppOptions> = {}, wrap = (s: GraphStore) => s): Promise<Api> {
-  const tmp = await tempDir('psygraph-api-');
-  const store = await MemoryStore.open({ dataDir: path.join(tmp.dir, 'data') });
-  const app = await buildApp({ store: wrap(store), uiDir: path.join(tmp.dir, 'no-ui'), ...options });
-  const base = await app.listen({ port: 0, host: '127.0.0.1' });
-  return {
-    base,
-    dir: tmp.dir,
-    stop: async () => {
-      await app.close();
-      await tmp.cleanup();
-    },
-  };
-}
 
 async function expectError(res: Response, status: number, code: string, field?: string) {
   expect(res.status).toBe(status);
