@@ -174,18 +174,10 @@ describe('psygraph export-prompts', () => {
     'writes %s lines and resumes after a crash with nothing lost or doubled',
     async (format, input, count, keep) => {
       const source = input === 'batch' ? batch : scenes;
+      const exportTo = (out: string) =>
+        big('export-prompts', '--scenarios', source, '--format', format, '--out', out, '--budget', '400');
       const reference = path.join(dir, `${format}-full.jsonl`);
-      const first = await big(
-        'export-prompts',
-        '--scenarios',
-        source,
-        '--format',
-        format,
-        '--out',
-        reference,
-        '--budget',
-        '400',
-      );
+      const first = await exportTo(reference);
       expect(first.code).toBe(0);
       const full = await readFile(reference, 'utf8');
       const lines = full
@@ -202,33 +194,13 @@ describe('psygraph export-prompts', () => {
 
       const crashed = path.join(dir, `${format}-crashed.jsonl`);
       await crashAfter(full, keep, crashed);
-      const resumed = await big(
-        'export-prompts',
-        '--scenarios',
-        source,
-        '--format',
-        format,
-        '--out',
-        crashed,
-        '--budget',
-        '400',
-      );
+      const resumed = await exportTo(crashed);
       expect(resumed.code).toBe(0);
       expect(resumed.stderr).toMatch(/dropped \d+ incomplete line\(s\).*torn/);
       expect(await readFile(crashed, 'utf8')).toBe(full);
 
       // a run over a finished output adds nothing
-      const again = await big(
-        'export-prompts',
-        '--scenarios',
-        source,
-        '--format',
-        format,
-        '--out',
-        crashed,
-        '--budget',
-        '400',
-      );
+      const again = await exportTo(crashed);
       expect(again.stderr).toMatch(/wrote 0 line\(s\) for 0 scenario\(s\)/);
       expect(await readFile(crashed, 'utf8')).toBe(full);
     },

@@ -102,20 +102,13 @@ export function dynamicsLine(resolved: ResolvedScenario, r: Relation, t: Templat
     effect: r.type === 'MODULATES' ? r.effect : '',
   };
   const d = t.dynamics;
-  if (a === b) {
-    const template =
-      r.type === 'REINFORCES'
-        ? d.reinforcesInner
-        : r.type === 'CONFLICTS'
-          ? d.conflictsInner
-          : d.modulatesInner;
-    return fill(template, values);
-  }
-  const template =
-    r.type === 'REINFORCES'
-      ? d.reinforcesAcross
-      : r.type === 'CONFLICTS'
-        ? d.conflictsAcross
-        : d.modulatesAcross;
-  return fill(template, values);
+  const templates = {
+    REINFORCES: a === b ? d.reinforcesInner : d.reinforcesAcross,
+    CONFLICTS: a === b ? d.conflictsInner : d.conflictsAcross,
+    MODULATES: a === b ? d.modulatesInner : d.modulatesAcross,
+  };
+  return fill(
+    r.type === 'REINFORCES' || r.type === 'CONFLICTS' ? templates[r.type] : templates.MODULATES,
+    values,
+  );
 }
