@@ -1,8 +1,8 @@
 import { Command } from 'commander';
 import { registerCatalogCommands } from './commands/catalog.js';
 import { registerGraphCommands } from './commands/graph.js';
-import { registerLlmCommands } from './commands/llm.js';
-import { registerPromptCommands } from './commands/prompt.js';
+import { registerLlmCommands } from './commands/llm/index.js';
+import { registerPromptCommands } from './commands/prompt/index.js';
 import { registerSampleCommands } from './commands/sample.js';
 import { registerServeCommand } from './commands/serve.js';
 import { registerValidateCommand } from './commands/validate.js';

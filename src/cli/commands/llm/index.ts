@@ -1,0 +1,14 @@
+/** psygraph synth / checklist / judge / evaluate: the LLM pipeline over JSON-lines batches. */
+import type { Command } from 'commander';
+import type { CliContext } from '../../context.js';
+import { registerChecklistCommand } from './checklist.js';
+import { registerEvaluateCommand } from './evaluate.js';
+import { registerJudgeCommand } from './judge.js';
+import { registerSynthCommand } from './synth.js';
+
+export function registerLlmCommands(program: Command, ctx: CliContext): void {
+  registerSynthCommand(program, ctx);
+  registerChecklistCommand(program, ctx);
+  registerJudgeCommand(program, ctx);
+  registerEvaluateCommand(program, ctx);
+}

@@ -1,0 +1,51 @@
+/** What the LLM commands read: the scenarios and prompt context (inputs), checklists, conversations. */
+import type { Command } from 'commander';
+import {
+  type ChecklistRecord,
+  ChecklistRecordSchema,
+  compileChecklist,
+  readJsonLines,
+} from '../../../llm/index.js';
+import { InvalidInputError, type Scenario } from '../../../model/index.js';
+import { type PromptContext, createPromptContext, resolveScenario } from '../../../prompt/index.js';
+import { type CliContext, withStore } from '../../context.js';
+import { readScenarioFile } from '../../scenario-io.js';
+import type { LlmFlags } from './options.js';
+
+export async function inputs(
+  flags: LlmFlags,
+  cmd: Command,
+  ctx: CliContext,
+): Promise<{ scenarios: Scenario[]; pctx: PromptContext }> {
+  return withStore(cmd, ctx, async (store) => {
+    const scenarios = flags.scenarios ? await readScenarioFile(flags.scenarios) : await store.listScenarios();
+    const pctx = createPromptContext(await store.snapshot());
+    for (const s of scenarios) {
+      try {
+        resolveScenario(s, pctx);
+      } catch (err) {
+        if (err instanceof InvalidInputError)
+          throw new InvalidInputError(`--scenarios: ${err.message}`, err.problems);
+        throw err;
+      }
+    }
+    return { scenarios, pctx };
+  });
+}
+
+export async function checklistsFor(flags: LlmFlags, scenarios: readonly Scenario[], pctx: PromptContext) {
+  const given = flags.checklists
+    ? await readJsonLines<ChecklistRecord>(flags.checklists, '--checklists', ChecklistRecordSchema)
+    : [];
+  const byId = new Map(given.map((c) => [c.id, c]));
+  return (s: Scenario) => byId.get(s.id) ?? compileChecklist(s, pctx);
+}
+
+export const withConversation = (scenarios: readonly Scenario[], command: string) => {
+  const missing = scenarios.filter((s) => !s.conversation?.length);
+  if (missing.length)
+    throw new InvalidInputError(
+      `--scenarios: ${missing.length} scenario(s) have no conversation (first: ${missing[0]!.id}); ${command} needs the output of psygraph synth`,
+    );
+  return scenarios;
+};

@@ -1,0 +1,53 @@
+/** psygraph judge: score each character of each conversation; print IPE / MPD. */
+import type { Command } from 'commander';
+import { CostBudget, judgeCharacter, runBatch } from '../../../llm/index.js';
+import { resolveScenario } from '../../../prompt/index.js';
+import type { CliContext } from '../../context.js';
+import { parseNumberIn } from '../../options.js';
+import { checklistsFor, inputs, withConversation } from './inputs.js';
+import { type LlmFlags, addLlmOptions, clientFor, modelOf } from './options.js';
+import { finish, printResults, reporting } from './report.js';
+
+export function registerJudgeCommand(program: Command, ctx: CliContext): void {
+  addLlmOptions(
+    program.command('judge').description('score each character of each conversation; print IPE / MPD'),
+  )
+    .option('--runs <k>', 'judge runs per sample (mean ± SD)', parseNumberIn('--runs', 1, 20, true), 3)
+    .option('--checklists <file>', 'checklists from psygraph checklist (default: compiled from the graph)')
+    .action(async (flags: LlmFlags, cmd: Command) => {
+      const { scenarios, pctx } = await inputs(flags, cmd, ctx);
+      const checklist = await checklistsFor(flags, withConversation(scenarios, 'judge'), pctx);
+      const client = await clientFor(flags, cmd, ctx, modelOf(flags, ctx), new CostBudget(flags.maxCost));
+      const items = scenarios.flatMap((s) =>
+        resolveScenario(s, pctx).cast.map((c) => ({
+          id: `${s.id}:${c.label}`,
+          scenario: s,
+          character: c.label,
+        })),
+      );
+      const summary = await runBatch({
+        label: 'judge',
+        items,
+        out: flags.out,
+        concurrency: flags.concurrency,
+        work: async ({ scenario, character }) =>
+          (
+            await judgeCharacter(
+              {
+                scenario,
+                turns: scenario.conversation!,
+                character,
+                checklist: checklist(scenario),
+                model: scenario.provenance?.model ?? 'conversation',
+                runs: flags.runs,
+              },
+              client,
+            )
+          ).judgement,
+        callsPerItem: () => flags.runs,
+        spent: () => client.stats.cost,
+        ...reporting(ctx),
+      });
+      if (finish(summary, [client], flags, ctx, 'judge')) await printResults(flags.out, ctx);
+    });
+}

@@ -1,0 +1,87 @@
+/** The LLM commands' shared flags (addLlmOptions) and the client they build from them (clientFor). */
+import path from 'node:path';
+import type { Command } from 'commander';
+import { type CostBudget, LlmClient, endpointFromEnv, loadPrices } from '../../../llm/index.js';
+import { InvalidInputError } from '../../../model/index.js';
+import { type CliContext, configFor } from '../../context.js';
+import { parseNumberIn } from '../../options.js';
+
+export interface LlmFlags {
+  scenarios?: string;
+  out: string;
+  model?: string;
+  judgeModel?: string;
+  concurrency: number;
+  maxCost?: number;
+  dryRun?: boolean;
+  jsonMode?: boolean;
+  stream?: boolean;
+  prices?: string;
+  timeout: number;
+  retries: number;
+  retryBase: number;
+  runs: number;
+  checklists?: string;
+  character: string;
+  refine?: boolean;
+}
+
+export const modelOf = (flags: LlmFlags, ctx: CliContext) => flags.model ?? ctx.env.PSYGRAPH_MODEL;
+
+export function addLlmOptions(command: Command, needsModel = true): Command {
+  return command
+    .option('--scenarios <file>', 'JSON lines of scenarios (default: the saved scenarios)')
+    .requiredOption('--out <file>', 'JSON lines output (appended; ids already there are skipped)')
+    .option('--model <name>', `model name (env PSYGRAPH_MODEL)${needsModel ? '' : '; only with --refine'}`)
+    .option('--concurrency <n>', 'requests at once', parseNumberIn('--concurrency', 1, 256, true), 4)
+    .option(
+      '--max-cost <usd>',
+      'stop before a call would take spending past this',
+      parseNumberIn('--max-cost', 0, 1e9),
+    )
+    .option('--dry-run', 'print the cost estimate and send nothing')
+    .option('--json-mode', 'ask for json_object replies (servers without JSON-schema support)')
+    .option('--stream', 'stream replies (server-sent events)')
+    .option(
+      '--prices <file>',
+      'JSON {"model": {"input": USD/1M tokens, "output": USD/1M}} over the built-in table',
+    )
+    .option('--timeout <ms>', 'per-request timeout', parseNumberIn('--timeout', 1, 3_600_000, true), 120_000)
+    .option('--retries <n>', 'retries on 429 / 5xx / timeout', parseNumberIn('--retries', 0, 20, true), 4)
+    .option(
+      '--retry-base <ms>',
+      'first backoff wait, doubled per retry',
+      parseNumberIn('--retry-base', 0, 600_000, true),
+      500,
+    );
+}
+
+export async function clientFor(
+  flags: LlmFlags,
+  cmd: Command,
+  ctx: CliContext,
+  model: string | undefined,
+  budget: CostBudget,
+) {
+  if (!model) throw new InvalidInputError('--model: no model given (pass --model or set PSYGRAPH_MODEL)');
+  const prices = await loadPrices(flags.prices);
+  const client = new LlmClient({
+    model,
+    ...endpointFromEnv(ctx.env),
+    jsonMode: !!flags.jsonMode,
+    stream: !!flags.stream,
+    concurrency: flags.concurrency,
+    timeoutMs: flags.timeout,
+    retry: { retries: flags.retries, baseMs: flags.retryBase },
+    cacheDir: path.join(configFor(cmd, ctx).dataDir, 'llm-cache'),
+    prices,
+    budget,
+    dryRun: !!flags.dryRun,
+    log: (line) => ctx.io.err(line),
+  });
+  if ((flags.maxCost !== undefined || flags.dryRun) && !client.hasPrice())
+    throw new InvalidInputError(
+      `--prices: no price for model "${model}", so ${flags.dryRun ? '--dry-run' : '--max-cost'} cannot estimate; add it with --prices FILE`,
+    );
+  return client;
+}
