@@ -56,7 +56,7 @@ export function neighbourhood(
   return result;
 }
 
-/** A scenario's subgraph: its patterns and the edges among them (its driving relations first). */
+/** A scenario's subgraph: its patterns and every edge among them, in graph order. */
 export function scenarioSubgraph(data: GraphData, patterns: readonly string[]): Neighbourhood {
   const nodes = new Set(patterns);
   const edges = new Set(

@@ -91,7 +91,7 @@ export function parseView(search: string): ViewState {
       n: int(p.get('n'), d.n, 1, 200),
       seed: int(p.get('seed'), d.seed, 0, 2 ** 31 - 1),
       sizeMin,
-      sizeMax: int(p.get('smax'), d.sizeMax, sizeMin, 5),
+      sizeMax: int(p.get('smax'), Math.max(sizeMin, d.sizeMax), sizeMin, 5),
       situation: p.get('situation') ?? '',
       include: list(p.get('include')),
       exclude: list(p.get('exclude')),
