@@ -232,6 +232,22 @@ export function describeStoreContract(backend: string, open: () => Promise<Opene
         expect(await store.getScenario('nope')).toBeUndefined();
       });
 
+      it('replaces saved scenarios only when asked, in one write', async () => {
+        const draft = scenario('s-r', ['talkative', 'spotlight-effect']);
+        const written = { ...draft, storyBackground: 'A crowded launch party on a rooftop.' };
+        await store.saveScenarios([draft]);
+        expect(await store.saveScenarios([written])).toEqual({ saved: [], existing: ['s-r'] });
+        expect(await store.getScenario('s-r')).toEqual(draft);
+        const fresh = scenario('s-new', ['insecure', 'conformity']);
+        expect(await store.saveScenarios([written, fresh], { replace: true })).toEqual({
+          saved: ['s-r', 's-new'],
+          existing: [],
+        });
+        expect(await store.getScenario('s-r')).toEqual(written);
+        expect(sortedIds(await store.listScenarios({ pattern: 'talkative' }))).toEqual(['s-r']);
+        expect((await store.stats()).scenarios).toBe(2);
+      });
+
       it('lists scenarios with filters and a limit, and deletes them', async () => {
         await store.saveScenarios([
           scenario('s-1', ['talkative', 'spotlight-effect']),

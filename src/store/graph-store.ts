@@ -49,6 +49,10 @@ export interface GraphStats {
   graphHash: string;
 }
 
+export interface SaveOptions {
+  replace?: boolean;
+}
+
 export interface SaveResult {
   /** Ids newly stored. */
   saved: string[];
@@ -100,7 +104,12 @@ export interface GraphStore {
   replaceCatalog(catalog: Catalog, options?: ReplaceOptions): Promise<ReplaceResult>;
 
   // Scenarios
-  saveScenarios(scenarios: readonly Scenario[]): Promise<SaveResult>;
+  /**
+   * Stores scenarios in one atomic write. Ids already stored are left unchanged and listed as
+   * existing, unless `replace` is set: then they are overwritten (e.g. a draft that gained its
+   * synthesized conversation) and listed as saved.
+   */
+  saveScenarios(scenarios: readonly Scenario[], options?: SaveOptions): Promise<SaveResult>;
   listScenarios(filter?: ScenarioFilter): Promise<Scenario[]>;
   getScenario(id: string): Promise<Scenario | undefined>;
   deleteScenarios(ids: readonly string[]): Promise<number>;

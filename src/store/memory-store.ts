@@ -38,6 +38,7 @@ import type {
   RelationFilter,
   ReplaceOptions,
   ReplaceResult,
+  SaveOptions,
   SaveResult,
   ScenarioFilter,
 } from './graph-store.js';
@@ -300,15 +301,15 @@ export class MemoryStore implements GraphStore {
 
   // Scenarios
 
-  async saveScenarios(input: readonly Scenario[]): Promise<SaveResult> {
+  async saveScenarios(input: readonly Scenario[], options: SaveOptions = {}): Promise<SaveResult> {
     const scenarios = parseScenarios(input);
     return this.mutateScenarios((map) => {
       const result: SaveResult = { saved: [], existing: [] };
       for (const s of scenarios) {
-        if (map.has(s.id)) result.existing.push(s.id);
+        if (map.has(s.id) && !options.replace) result.existing.push(s.id);
         else {
           map.set(s.id, s);
-          result.saved.push(s.id);
+          if (!result.saved.includes(s.id)) result.saved.push(s.id);
         }
       }
       return result;

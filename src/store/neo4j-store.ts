@@ -27,6 +27,7 @@ import type {
   RelationFilter,
   ReplaceOptions,
   ReplaceResult,
+  SaveOptions,
   SaveResult,
   ScenarioFilter,
 } from './graph-store.js';
@@ -317,12 +318,13 @@ export class Neo4jStore implements GraphStore {
 
   // Scenarios
 
-  async saveScenarios(input: readonly Scenario[]): Promise<SaveResult> {
+  async saveScenarios(input: readonly Scenario[], options: SaveOptions = {}): Promise<SaveResult> {
     const scenarios = parseScenarios(input);
     return this.transaction(async (tx) => {
-      const res = await tx.run('MATCH (s:Scenario) WHERE s.id IN $ids RETURN s.id AS id', {
-        ids: scenarios.map((s) => s.id),
-      });
+      const ids = scenarios.map((s) => s.id);
+      // replacing is delete-then-create inside this one transaction, so it is all or nothing
+      if (options.replace) await tx.run('MATCH (s:Scenario) WHERE s.id IN $ids DETACH DELETE s', { ids });
+      const res = await tx.run('MATCH (s:Scenario) WHERE s.id IN $ids RETURN s.id AS id', { ids });
       const existing = new Set(res.records.map((r) => r.get('id') as string));
       const result: SaveResult = { saved: [], existing: [] };
       const fresh: Scenario[] = [];
