@@ -24,6 +24,11 @@ const CONTRACT: [string, string][] = [
   ['delete', '/api/scenarios/{id}'],
   ['get', '/api/export'],
   ['get', '/api/openapi.json'],
+  ['get', '/api/llm'],
+  ['post', '/api/llm/synth'],
+  ['post', '/api/llm/checklist'],
+  ['post', '/api/llm/judge'],
+  ['post', '/api/llm/evaluate'],
 ];
 
 let doc: Json;

@@ -4,6 +4,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CLI } from './helpers/cli.js';
+import { pipelineResponder, startFakeOpenAI } from './helpers/fake-openai.js';
 import { tempDir } from './helpers/tmp.js';
 
 function startServe(args: string[], env: NodeJS.ProcessEnv = {}) {
@@ -62,6 +63,39 @@ describe('psygraph serve', () => {
       await stopServe(child);
     } finally {
       child.kill('SIGKILL');
+      await cleanup();
+    }
+  });
+
+  it('talks to the model named by PSYGRAPH_MODEL at OPENAI_BASE_URL for /api/llm/*', async () => {
+    const { dir, cleanup } = await tempDir();
+    const fake = await startFakeOpenAI(pipelineResponder());
+    const { child, url: started } = startServe(['--port', '0', '--ui-dir', dir, '--judge-model', 'judge-1'], {
+      PSYGRAPH_DATA_DIR: path.join(dir, 'data'),
+      PSYGRAPH_MODEL: 'writer-1',
+      OPENAI_BASE_URL: fake.url,
+    });
+    try {
+      const url = await started;
+      const status = (await (await fetch(`${url}/api/llm`)).json()) as Record<string, unknown>;
+      expect(status).toMatchObject({ configured: true, model: 'writer-1', judgeModel: 'judge-1' });
+      const drafted = await fetch(`${url}/api/sample`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ n: 1, seed: 3 }),
+      });
+      const { scenarios } = (await drafted.json()) as { scenarios: unknown[] };
+      const res = await fetch(`${url}/api/llm/synth`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ scenario: scenarios[0] }),
+      });
+      expect(res.status).toBe(200);
+      expect(fake.requests.map((r) => r.model)).toEqual(['writer-1', 'writer-1']);
+      await stopServe(child);
+    } finally {
+      child.kill('SIGKILL');
+      await fake.close();
       await cleanup();
     }
   });

@@ -69,6 +69,14 @@ export interface LlmOptions {
   log?: (line: string) => void;
 }
 
+/** The endpoint from the environment: OPENAI_BASE_URL and OPENAI_API_KEY, as the openai package reads them. */
+export function endpointFromEnv(env: NodeJS.ProcessEnv): Pick<LlmOptions, 'baseURL' | 'apiKey'> {
+  return {
+    ...(env.OPENAI_BASE_URL ? { baseURL: env.OPENAI_BASE_URL } : {}),
+    ...(env.OPENAI_API_KEY ? { apiKey: env.OPENAI_API_KEY } : {}),
+  };
+}
+
 export interface LlmStats {
   calls: number;
   cacheHits: number;

@@ -5,6 +5,7 @@ import { buildOpenApiDocument } from './openapi.js';
 import { ApiRoutes } from './routes/define.js';
 import { registerExportRoutes } from './routes/export.js';
 import { registerGraphRoutes } from './routes/graph.js';
+import { type ServerLlm, registerLlmRoutes } from './routes/llm.js';
 import { registerPatternRoutes } from './routes/patterns.js';
 import { registerPromptRoutes } from './routes/prompt.js';
 import { registerSampleRoutes } from './routes/sample.js';
@@ -17,13 +18,15 @@ export interface AppOptions {
   /** The built explorer (ui/dist); without an index.html there, / serves a minimal landing page. */
   uiDir?: string;
   logger?: boolean;
+  /** The models behind /api/llm/*; without them those routes answer 503 llm_not_configured. */
+  llm?: ServerLlm;
 }
 
 /** Saving a few thousand synthesized scenarios in one request fits; anything far larger is a 413. */
 const BODY_LIMIT = 16 * 1024 * 1024;
 
 /** The HTTP API (under /api) and, at /, the explorer. */
-export async function buildApp({ store, uiDir, logger = false }: AppOptions): Promise<FastifyInstance> {
+export async function buildApp({ store, uiDir, logger = false, llm }: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({ logger, bodyLimit: BODY_LIMIT });
   installErrorHandler(app);
 
@@ -34,6 +37,7 @@ export async function buildApp({ store, uiDir, logger = false }: AppOptions): Pr
   registerPromptRoutes(routes, store);
   registerScenarioRoutes(routes, store);
   registerExportRoutes(routes, store);
+  registerLlmRoutes(routes, store, llm);
 
   let document: unknown;
   routes.add({

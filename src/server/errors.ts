@@ -8,6 +8,7 @@ import {
   PsygraphError,
   zodProblems,
 } from '../model/index.js';
+import { BudgetExceededError, InvalidReplyError, LlmRequestError } from '../llm/index.js';
 
 export interface ErrorBody {
   error: { code: string; message: string; details?: unknown };
@@ -18,6 +19,9 @@ export function errorBody(code: string, message: string, details?: unknown): Err
 }
 
 function statusOf(err: PsygraphError): number {
+  // the model's endpoint failed or kept answering nonsense: a bad gateway, not the caller's fault
+  if (err instanceof LlmRequestError || err instanceof InvalidReplyError) return 502;
+  if (err instanceof BudgetExceededError) return 503;
   if (err instanceof NotFoundError) return 404;
   if (err instanceof InvalidInputError) return 400;
   if (err instanceof ConstraintError) return 422;

@@ -1,19 +1,15 @@
 /** POST /api/prompt: compile a scenario (given, saved, or drafted from patterns) into a prompt. */
-import { type Catalog, NotFoundError, type Scenario } from '../../model/index.js';
+import { type Catalog, type Scenario } from '../../model/index.js';
 import { type PromptItem, createPromptContext, draftScenario, renderPrompt } from '../../prompt/index.js';
 import type { GraphStore } from '../../store/graph-store.js';
 import { withFieldNames } from '../errors.js';
 import { type PromptRequest, PromptRequestSchema } from '../schemas/requests.js';
 import { PromptResultSchema } from '../schemas/responses.js';
 import type { ApiRoutes } from './define.js';
+import { givenOrSaved } from './scenarios.js';
 
 async function scenarioFor(body: PromptRequest, catalog: Catalog, store: GraphStore): Promise<Scenario> {
-  if (body.scenario) return body.scenario;
-  if (body.scenarioId) {
-    const saved = await store.getScenario(body.scenarioId);
-    if (!saved) throw new NotFoundError(`no saved scenario "${body.scenarioId}"`);
-    return saved;
-  }
+  if (body.scenario || body.scenarioId) return givenOrSaved(body, store);
   return draftScenario(catalog, {
     patterns: body.patterns ?? [],
     situation: body.situation ?? '',

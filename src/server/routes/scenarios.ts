@@ -1,9 +1,20 @@
 /** The scenario library: list, get, save, delete. */
-import { NotFoundError } from '../../model/index.js';
+import { NotFoundError, type Scenario as ScenarioData } from '../../model/index.js';
 import type { GraphStore } from '../../store/graph-store.js';
 import { IdParams, SaveScenariosRequestSchema, ScenarioQuery } from '../schemas/requests.js';
 import { DeletedSchema, SaveResultSchema, Scenario, ScenarioListSchema } from '../schemas/responses.js';
 import type { ApiRoutes } from './define.js';
+
+/** The scenario a request names: given in the body, or saved under `scenarioId`. */
+export async function givenOrSaved(
+  body: { scenario?: ScenarioData; scenarioId?: string },
+  store: GraphStore,
+): Promise<ScenarioData> {
+  if (body.scenario) return body.scenario;
+  const saved = body.scenarioId ? await store.getScenario(body.scenarioId) : undefined;
+  if (!saved) throw new NotFoundError(`no saved scenario "${body.scenarioId ?? ''}"`);
+  return saved;
+}
 
 export function registerScenarioRoutes(routes: ApiRoutes, store: GraphStore): void {
   routes.add({
