@@ -15,8 +15,9 @@ import {
   startServer,
   type Server,
 } from './harness.js';
+import { type FakeServer, pipelineResponder, startFakeOpenAI } from '../helpers/fake-openai.js';
 
-const BASELINE = join(ROOT, 'test/e2e/baseline/main-view.png');
+const BASELINES = join(ROOT, 'test/e2e/baseline');
 const graph = '[data-testid="graph"]';
 
 // Browser-side checks as expressions: this file is type-checked without the DOM library.
@@ -39,8 +40,20 @@ const countColours = (png: Buffer) => `(async () => {
   return seen.size;
 })()`;
 
+/**
+ * Screenshots of the main views are committed (test/e2e/baseline, described in the README).
+ * Loose comparison: SwiftShader output varies, so only the size must match; UPDATE_BASELINE=1
+ * (or a missing file) writes a new one.
+ */
+function expectLikeBaseline(name: string, shot: Buffer): void {
+  const file = join(BASELINES, `${name}.png`);
+  if (!existsSync(file) || process.env.UPDATE_BASELINE === '1') writeFileSync(file, shot);
+  expect(pngSize(readFileSync(file))).toEqual(pngSize(shot));
+}
+
 describe.skipIf(!hasChromium)('explorer (headless Chromium)', () => {
   let server: Server;
+  let llm: FakeServer;
   let browser: Browser;
   let page: Page;
   let totals: { nodes: number; edges: number; byType: Record<string, number> };
@@ -51,7 +64,9 @@ describe.skipIf(!hasChromium)('explorer (headless Chromium)', () => {
 
   beforeAll(async () => {
     ensureBuilt();
-    server = await startServer();
+    // the only stand-in: a local OpenAI-compatible server behind the LLM routes
+    llm = await startFakeOpenAI(pipelineResponder());
+    server = await startServer({ PSYGRAPH_MODEL: 'writer-model', OPENAI_BASE_URL: llm.url });
     const stats = (await (await fetch(`${server.url}/api/stats`)).json()) as {
       patterns: number;
       relations: number;
@@ -70,6 +85,7 @@ describe.skipIf(!hasChromium)('explorer (headless Chromium)', () => {
   afterAll(async () => {
     await browser?.close();
     await server?.stop();
+    await llm?.close();
   });
 
   it('opens on the whole graph, drawn and laid out', async () => {
@@ -88,9 +104,7 @@ describe.skipIf(!hasChromium)('explorer (headless Chromium)', () => {
     // Not blank: the canvas region holds many distinct colours (nodes, edges, labels).
     const colours = await page.evaluate<number>(countColours(shot));
     expect(colours).toBeGreaterThan(50);
-    if (!existsSync(BASELINE) || process.env.UPDATE_BASELINE === '1') writeFileSync(BASELINE, shot);
-    // Loose comparison: SwiftShader output varies, so only the size must match the committed baseline.
-    expect(pngSize(readFileSync(BASELINE))).toEqual({ width, height });
+    expectLikeBaseline('main-view', shot);
   });
 
   it('finds a pattern by alias and opens its panel, highlighting its neighbourhood', async () => {
@@ -100,6 +114,8 @@ describe.skipIf(!hasChromium)('explorer (headless Chromium)', () => {
     await page.keyboard.press('Enter');
     await page.waitForSelector('[data-testid="pattern-panel"]');
     expect(await page.textContent('#pattern-title')).toBe('forer effect');
+    await page.waitForTimeout(800); // the camera's move to the pattern
+    expectLikeBaseline('selected-pattern', await page.screenshot());
     expect(page.url()).toContain('pattern=forer-effect');
     expect(await attr('data-focus-nodes')).toBeGreaterThan(1);
     // Neighbours are clickable and move the selection.
@@ -131,6 +147,35 @@ describe.skipIf(!hasChromium)('explorer (headless Chromium)', () => {
     expect(focused).toBeGreaterThanOrEqual(2);
     expect(focused).toBeLessThanOrEqual(4);
     expect(await page.locator('[data-testid="driving-edges"] li').count()).toBeGreaterThan(0);
+  });
+
+  it('saves the scenario, has the model write its conversation, and judges it', async () => {
+    await page.click('[data-testid="save-scenario"]');
+    await page.waitForSelector('[data-testid="save-scenario"][disabled]');
+    await page.click('[data-testid="synthesize"]');
+    await page.waitForSelector('[data-testid="conversation"] li');
+    // inner thought, action and speech are rendered as three distinct kinds of text
+    const first = page.locator('[data-testid="conversation"] li').first();
+    expect(await first.locator('.thought').count()).toBe(1);
+    expect(await first.locator('.action').count()).toBe(1);
+    expect(await first.locator('.speech').count()).toBe(1);
+    expect(await page.locator('[data-testid="conversation"] li').count()).toBeGreaterThanOrEqual(12);
+    // saved over the draft in the library, under the same id
+    const id = new URL(page.url()).searchParams.get('scenario')!;
+    const saved = (await (await fetch(`${server.url}/api/scenarios/${id}`)).json()) as {
+      conversation?: unknown[];
+    };
+    expect(saved.conversation?.length).toBeGreaterThanOrEqual(12);
+
+    await page.click('[data-testid="judge"]');
+    await page.waitForSelector('[data-testid="judge-scores"]');
+    expect(await page.textContent('[data-testid="judge-scores"]')).toMatch(
+      /IPE\s*-?\d+\.\d\s*·\s*MPD\s*-?\d+\.\d/,
+    );
+    await page.locator('.judged summary').first().click();
+    expect(await page.locator('.judged .item q').count()).toBeGreaterThan(0);
+    expect(llm.requests.map((r) => r.model)).toEqual(expect.arrayContaining(['writer-model']));
+    expectLikeBaseline('sampled-scenario', await page.screenshot());
   });
 
   it('compiles a prompt for the scenario and copies it', async () => {

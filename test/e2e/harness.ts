@@ -34,8 +34,11 @@ export interface Server {
   stop: () => Promise<void>;
 }
 
-/** PSYGRAPH_E2E_URL points the suite at an already running server (e.g. `npm run dev:ui`). */
-export async function startServer(): Promise<Server> {
+/**
+ * PSYGRAPH_E2E_URL points the suite at an already running server (e.g. `npm run dev:ui`); `env`
+ * adds to the server's environment (e.g. a model for the LLM routes).
+ */
+export async function startServer(env: NodeJS.ProcessEnv = {}): Promise<Server> {
   const external = process.env.PSYGRAPH_E2E_URL;
   if (external) return { url: external.replace(/\/$/, ''), stop: async () => {} };
   const dataDir = await mkdtemp(join(tmpdir(), 'psygraph-e2e-'));
@@ -43,7 +46,7 @@ export async function startServer(): Promise<Server> {
     process.execPath,
     [join(ROOT, 'dist/cli/index.js'), 'serve', '--port', '0'],
     {
-      env: { ...process.env, PSYGRAPH_DATA_DIR: dataDir, PSYGRAPH_STORE: '' },
+      env: { ...process.env, PSYGRAPH_DATA_DIR: dataDir, PSYGRAPH_STORE: '', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );

@@ -6,6 +6,8 @@ import type {
   ApiErrorBody,
   ExportFormat,
   GraphData,
+  JudgeResult,
+  LlmStatus,
   PatternDetail,
   PromptRequest,
   PromptResponse,
@@ -81,4 +83,13 @@ export const api = {
   deleteScenario: (id: string) =>
     request<{ deleted: number }>(`/api/scenarios/${encodeURIComponent(id)}`, { method: 'DELETE' }),
   exportUrl: (format: ExportFormat) => `/api/export?format=${format}`,
+  llmStatus: () => request<LlmStatus>('/api/llm'),
+  /** A saved scenario is named by id (and replaced in the library with its conversation). */
+  synth: (scenario: Scenario, saved: boolean) =>
+    request<{ scenario: Scenario; saved: boolean }>(
+      '/api/llm/synth',
+      post(saved ? { scenarioId: scenario.id, save: true } : { scenario }),
+    ),
+  judge: (scenario: Scenario, runs: number) =>
+    request<JudgeResult>('/api/llm/judge', post({ scenario, runs })),
 };

@@ -183,3 +183,48 @@ export interface ApiErrorBody {
 
 export const EXPORT_FORMATS = ['json', 'gexf', 'graphml', 'cypher'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+/** GET /api/llm: whether the server has a model for the LLM routes. */
+export interface LlmStatus {
+  configured: boolean;
+  model: string | null;
+  judgeModel: string | null;
+  maxCost: number | null;
+  spent: number;
+  calls: number;
+  cacheHits: number;
+}
+
+export interface ScoredItem {
+  id: string;
+  level: 'scenario' | 'pattern';
+  character: string;
+  text: string;
+  pattern?: string;
+  relation?: string;
+  relationType?: string;
+  /** +1 shown, 0 not shown, −1 contradicted. */
+  score: 1 | 0 | -1;
+  evidence: string;
+}
+
+export interface Judgement {
+  id: string;
+  scenarioId: string;
+  model: string;
+  judgeModel: string;
+  character: string;
+  runs: ScoredItem[][];
+}
+
+export interface MeanSd {
+  mean: number | null;
+  sd: number | null;
+  runs: number;
+  samples: number;
+}
+
+export interface JudgeResult {
+  judgements: Judgement[];
+  metrics: { ipe: MeanSd; mpd: MeanSd; byRelationType: Record<string, MeanSd> };
+}

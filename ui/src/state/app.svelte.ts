@@ -9,6 +9,7 @@ import { buildGraph, type PsyGraph } from '../graph/build.js';
 import { GraphController } from '../graph/controller.js';
 import { visibleSubgraph, type FilterState } from './filters.js';
 import { buildAdjacency, neighbourhood, scenarioSubgraph, type Direction } from './highlight.js';
+import { LlmState } from './llm.svelte.js';
 import { SamplerState } from './sampler.svelte.js';
 import { parseView, serializeView, type SamplerSettings, type Tab, type ViewState } from './url.js';
 
@@ -29,6 +30,7 @@ export class AppState {
   announcement = $state('');
   readonly controller = new GraphController();
   readonly sampler = new SamplerState(this);
+  readonly llm = new LlmState(this);
 
   adjacency = $derived(this.data ? buildAdjacency(this.data) : null);
   nodeById = $derived(new Map<string, GraphNode>((this.data?.nodes ?? []).map((n) => [n.id, n])));
