@@ -55,8 +55,13 @@ export function groupedPositions(nodes: readonly GraphNode[]): Map<string, { x: 
   return positions;
 }
 
+/** The graph type the renderer draws: parallel typed edges between one pair are allowed. */
+export function emptyGraph(): PsyGraph {
+  return new Graph<NodeAttrs, EdgeAttrs>({ multi: true, type: 'directed' });
+}
+
 export function buildGraph(data: GraphData): PsyGraph {
-  const graph: PsyGraph = new Graph<NodeAttrs, EdgeAttrs>({ multi: true, type: 'directed' });
+  const graph = emptyGraph();
   const maxDegree = Math.max(1, ...data.nodes.map((n) => n.degree));
   const positions = groupedPositions(data.nodes);
   for (const n of data.nodes) {
