@@ -1,31 +1,10 @@
 /** `npm start` runs `psygraph serve`: a real process on loopback, stopped with SIGTERM. */
-import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CLI } from './helpers/cli.js';
+import { startServe, stopServe } from './helpers/cli.js';
 import { pipelineResponder, startFakeOpenAI } from './helpers/fake-openai.js';
 import { tempDir } from './helpers/tmp.js';
-
-function startServe(args: string[], env: NodeJS.ProcessEnv = {}) {
-  const child = spawn(process.execPath, [CLI, 'serve', ...args], {
-    env: { ...process.env, PSYGRAPH_DATA_DIR: '.psygraph/never-written', PSYGRAPH_STORE: '', ...env },
-  });
-  const url = new Promise<string>((resolve, reject) => {
-    child.stdout.on('data', (d: Buffer) => {
-      const m = /on (http:\/\/127\.0\.0\.1:\d+)/.exec(d.toString());
-      if (m) resolve(m[1]!);
-    });
-    child.on('exit', (code) => reject(new Error(`serve exited early with ${code}`)));
-  });
-  return { child, url };
-}
-
-async function stopServe(child: ChildProcessWithoutNullStreams) {
-  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
-  child.kill('SIGTERM');
-  expect(await exited).toBe(0);
-}
 
 describe('psygraph serve', () => {
   it('prints its URL, answers the API over HTTP and stops cleanly on SIGTERM', async () => {

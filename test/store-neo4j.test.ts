@@ -2,6 +2,8 @@
  * Everything that needs the real Neo4j lives in this one file, because the Community edition has
  * one user database and test files run in parallel.
  */
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { exportGraph } from '../src/analysis/export.js';
 import { splitCypherStatements } from '../src/store/cypher-script.js';
@@ -11,7 +13,8 @@ import { syntheticCatalog } from '../src/sample/synthetic.js';
 import { Neo4jStore } from '../src/store/neo4j-store.js';
 import { sampleWalkServerSide } from '../src/store/neo4j-walk.js';
 import { loadSeed } from '../src/store/seed.js';
-import { runCli } from './helpers/cli.js';
+import { runCli, startServe, stopServe } from './helpers/cli.js';
+import { tempDir } from './helpers/tmp.js';
 import { describeStoreContract } from './store-contract.js';
 
 const uri = inject('neo4jUri');
@@ -77,6 +80,36 @@ describe.skipIf(!uri)('Neo4j backend', () => {
       expect({ ...neo, scenarios: 0 }).toEqual({ ...mem, scenarios: 0 });
       const seed = await loadSeed();
       expect(neo.graphHash).toBe(graphHash(seed.patterns, seed.relations));
+    });
+
+    it('serves the explorer and the API from Neo4j (npm start -- --store neo4j)', async () => {
+      const { dir, cleanup } = await tempDir();
+      await writeFile(path.join(dir, 'index.html'), '<!doctype html><title>psygraph explorer</title>');
+      const { child, url: started } = startServe(['--store', 'neo4j', '--port', '0', '--ui-dir', dir], {
+        NEO4J_URI: uri!,
+      });
+      try {
+        const url = await started;
+        expect(await (await fetch(`${url}/api/health`)).json()).toEqual({ ok: true, backend: 'neo4j' });
+        const graph = (await (await fetch(`${url}/api/graph`)).json()) as {
+          nodes: unknown[];
+          edges: unknown[];
+        };
+        const seed = await loadSeed();
+        expect(graph.nodes).toHaveLength(seed.patterns.length);
+        expect(graph.edges).toHaveLength(seed.relations.length);
+        const sampled = await fetch(`${url}/api/sample`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ n: 3, seed: 7 }),
+        });
+        expect(sampled.status).toBe(200);
+        expect(await (await fetch(`${url}/?pattern=conformity`)).text()).toContain('psygraph explorer');
+        await stopServe(child);
+      } finally {
+        child.kill('SIGKILL');
+        await cleanup();
+      }
     });
 
     it('names the URI when Neo4j cannot be reached', async () => {
