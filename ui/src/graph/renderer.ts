@@ -30,8 +30,44 @@ export interface GraphFlags {
 
 export type PsyRenderer = Sigma<NodeAttrs, EdgeAttrs, Attributes, NodeFlags, EdgeFlags, GraphFlags>;
 
+type LayerOptions = Parameters<Sigma['createLayer']>[2];
+
+/** The context attributes sigma asks for on its stage canvas (sigma 4.0.4, createWebGLContext). */
+const STAGE_CONTEXT: WebGLContextAttributes = { preserveDrawingBuffer: false, antialias: false, depth: true };
+let preparedStage: HTMLCanvasElement | null = null;
+
+/**
+ * Opens the stage's WebGL2 context ahead of the renderer, in a task of its own: under software
+ * GL, creating a context takes 40–180 ms, and sigma's constructor would otherwise add that to
+ * its own long task.
+ */
+export function prepareStage(): void {
+  const canvas = document.createElement('canvas');
+  if (canvas.getContext('webgl2', STAGE_CONTEXT)) preparedStage = canvas;
+}
+
+/**
+ * Sigma, with its stage canvas taken from prepareStage. Sigma creates the stage in createLayer
+ * (public) through document.createElement; for that one call the prepared canvas is handed out,
+ * and sigma's getContext on it returns the context already open.
+ */
+class PsySigma extends Sigma<NodeAttrs, EdgeAttrs, Attributes, NodeFlags, EdgeFlags, GraphFlags> {
+  override createLayer<T extends HTMLElement>(id: string, tag: string, options?: LayerOptions): T {
+    const canvas = preparedStage;
+    if (id !== 'stage' || tag !== 'canvas' || !canvas) return super.createLayer<T>(id, tag, options);
+    preparedStage = null;
+    const create = document.createElement;
+    document.createElement = (() => canvas) as typeof document.createElement;
+    try {
+      return super.createLayer<T>(id, tag, options);
+    } finally {
+      document.createElement = create;
+    }
+  }
+}
+
 export function createRenderer(graph: PsyGraph, container: HTMLElement, theme: Theme): PsyRenderer {
-  return new Sigma<NodeAttrs, EdgeAttrs, Attributes, NodeFlags, EdgeFlags, GraphFlags>(graph, container, {
+  return new PsySigma(graph, container, {
     customNodeState: { isActive: false, isSelected: false },
     customEdgeState: { isActive: false },
     customGraphState: { hasFocus: false },
