@@ -97,20 +97,36 @@ export interface Turn {
   content: string;
 }
 
+export type Motif =
+  | 'reinforcing-chain'
+  | 'conflict-pair'
+  | 'conflict-triangle'
+  | 'modulated-edge'
+  | 'unbalanced-triangle'
+  | 'mixed';
+
 export interface Scenario {
   id: string;
   patterns: string[];
   relations: string[];
-  motif: string | null;
+  motif: Motif | null;
   situation: string;
   characters: Character[];
-  strategy: string;
+  strategy: SampleStrategy | 'manual';
   seed: number;
   graphHash: string;
   storyBackground?: string;
   analysis?: string;
   conversation?: Turn[];
-  [extra: string]: unknown;
+  /** Synthesis output the explorer passes through untouched. */
+  charactersProfiles?: unknown;
+  conversation_checklist?: Record<string, string[]>;
+  provenance?: {
+    model: string;
+    promptHash: string;
+    usage?: { promptTokens: number; completionTokens: number };
+    createdAt?: string;
+  };
 }
 
 export const STRATEGIES = ['walk', 'coverage', 'motif', 'humanllm'] as const;
