@@ -11,6 +11,8 @@ export interface Neo4jConfig {
   user?: string;
   password?: string;
   database?: string;
+  /** How long the driver retries a transaction on transient failures (driver default 30 s). */
+  maxRetryMs?: number;
 }
 
 export interface Config {
@@ -43,6 +45,14 @@ export function resolveConfig(overrides: ConfigOverrides = {}, env: NodeJS.Proce
   if (env.NEO4J_USER) neo4j.user = env.NEO4J_USER;
   if (env.NEO4J_PASSWORD) neo4j.password = env.NEO4J_PASSWORD;
   if (env.NEO4J_DATABASE) neo4j.database = env.NEO4J_DATABASE;
+  if (env.NEO4J_MAX_RETRY_MS) {
+    const ms = Number(env.NEO4J_MAX_RETRY_MS);
+    if (!Number.isInteger(ms) || ms < 0)
+      throw new InvalidInputError(
+        `NEO4J_MAX_RETRY_MS must be a whole number of milliseconds >= 0 (got "${env.NEO4J_MAX_RETRY_MS}")`,
+      );
+    neo4j.maxRetryMs = ms;
+  }
   const config: Config = { store, dataDir: overrides.dataDir ?? env.PSYGRAPH_DATA_DIR ?? '.psygraph', neo4j };
   if (overrides.seedDir) config.seedDir = overrides.seedDir;
   return config;

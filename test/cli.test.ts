@@ -82,6 +82,12 @@ describe('psygraph CLI on a seed', () => {
     expect(code).toBe(2);
     expect(stderr).toMatch(message);
   });
+
+  it('exits 2 naming the variable for a bad NEO4J_MAX_RETRY_MS', async () => {
+    const { code, stderr } = await runCli(['--store', 'neo4j', 'stats'], { NEO4J_MAX_RETRY_MS: 'soon' });
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/NEO4J_MAX_RETRY_MS must be a whole number of milliseconds/);
+  });
 });
 
 describe('psygraph validate', () => {

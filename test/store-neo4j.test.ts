@@ -3,11 +3,12 @@
  * one user database and test files run in parallel.
  */
 import { writeFile } from 'node:fs/promises';
+import { type AddressInfo, type Socket, connect, createServer } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { exportGraph } from '../src/analysis/export.js';
 import { splitCypherStatements } from '../src/store/cypher-script.js';
-import { graphHash } from '../src/model/index.js';
+import { StoreUnavailableError, graphHash } from '../src/model/index.js';
 import { sampleScenarios } from '../src/sample/sample.js';
 import { syntheticCatalog } from '../src/sample/synthetic.js';
 import { Neo4jStore } from '../src/store/neo4j-store.js';
@@ -18,6 +19,29 @@ import { tempDir } from './helpers/tmp.js';
 import { describeStoreContract } from './store-contract.js';
 
 const uri = inject('neo4jUri');
+
+/** A TCP relay in front of Neo4j's Bolt port; `cut` drops every connection and stops listening. */
+async function startProxy(target: URL): Promise<{ uri: string; cut: () => Promise<void> }> {
+  const sockets = new Set<Socket>();
+  const server = createServer((client) => {
+    const upstream = connect(Number(target.port), target.hostname);
+    client.pipe(upstream).pipe(client);
+    for (const s of [client, upstream]) {
+      sockets.add(s);
+      s.on('error', () => {});
+      s.on('close', () => (client.destroy(), upstream.destroy()));
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    uri: `bolt://127.0.0.1:${port}`,
+    cut: async () => {
+      for (const s of sockets) s.destroy();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
 
 describe.skipIf(!uri)('Neo4j backend', () => {
   describeStoreContract('neo4j', async () => {
@@ -109,6 +133,20 @@ describe.skipIf(!uri)('Neo4j backend', () => {
       } finally {
         child.kill('SIGKILL');
         await cleanup();
+      }
+    });
+
+    it('reports a Neo4j that goes away mid-run as unavailable, naming the URI', async () => {
+      const proxy = await startProxy(new URL(uri!));
+      const store = await Neo4jStore.connect({ uri: proxy.uri, maxRetryMs: 300 });
+      try {
+        expect((await store.stats()).patterns).toBeGreaterThanOrEqual(0);
+        await proxy.cut();
+        const err = await store.stats().catch((e: unknown) => e);
+        expect(err).toBeInstanceOf(StoreUnavailableError);
+        expect((err as Error).message).toContain(`Neo4j at ${proxy.uri} is unavailable`);
+      } finally {
+        await store.close();
       }
     });
 

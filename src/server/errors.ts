@@ -36,12 +36,6 @@ const FASTIFY_CODES: Record<number, string> = {
   415: 'unsupported_media_type',
 };
 
-/**
- * neo4j-driver's codes for a database that went away after the store connected; a server that is
- * down is the store's failure, not a bug in this process, so the caller sees 503 and may retry.
- */
-const DRIVER_UNAVAILABLE = new Set(['ServiceUnavailable', 'SessionExpired']);
-
 export type InputSource = 'query' | 'path' | 'body';
 
 /** Parses one part of a request; failures become InvalidInputError naming each field. */
@@ -94,10 +88,6 @@ export function installErrorHandler(app: FastifyInstance): void {
       return reply.code(statusOf(err)).send(errorBody(err.code, err.message, err.details));
     }
     const fe = err as FastifyError;
-    if (DRIVER_UNAVAILABLE.has(fe.code)) {
-      request.log.warn(err);
-      return reply.code(503).send(errorBody('store_unavailable', `the store is unavailable: ${err.message}`));
-    }
     if (fe.validation) {
       return reply.code(400).send(errorBody('invalid_input', err.message, fe.validation));
     }

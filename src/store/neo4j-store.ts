@@ -5,7 +5,7 @@
  * cluster's secondaries can serve them.
  */
 import { readFile } from 'node:fs/promises';
-import neo4j, { type Driver, type ManagedTransaction } from 'neo4j-driver';
+import neo4j, { type Driver, type ManagedTransaction, type RoutingControl } from 'neo4j-driver';
 import type { Neo4jConfig } from '../config.js';
 import { splitCypherStatements } from './cypher-script.js';
 import {
@@ -72,6 +72,7 @@ export class Neo4jStore implements GraphStore {
     const driver = neo4j.driver(config.uri, auth, {
       disableLosslessIntegers: true,
       connectionTimeout: 10_000,
+      ...(config.maxRetryMs !== undefined ? { maxTransactionRetryTime: config.maxRetryMs } : {}),
     });
     try {
       await driver.verifyConnectivity(config.database ? { database: config.database } : {});
@@ -96,20 +97,36 @@ export class Neo4jStore implements GraphStore {
     return this.read(query, params);
   }
 
+  /**
+   * A server that went away after connecting (after the driver's retries) becomes a
+   * StoreUnavailableError naming the URI; other errors (a Cypher bug, a constraint) pass through.
+   */
+  private unavailable(err: unknown): unknown {
+    const code = (err as { code?: unknown } | null)?.code;
+    if (code !== 'ServiceUnavailable' && code !== 'SessionExpired') return err;
+    return new StoreUnavailableError(
+      `Neo4j at ${this.config.uri} is unavailable: ${(err as Error).message.split('\n')[0]}`,
+    );
+  }
+
   private async read(query: string, params: Params = {}) {
-    const { records } = await this.driver.executeQuery(query, params, {
-      routing: neo4j.routing.READ,
-      ...(this.config.database ? { database: this.config.database } : {}),
-    });
-    return records.map((r) => r.toObject() as Record<string, unknown>);
+    return this.run(query, params, neo4j.routing.READ);
   }
 
   private async write(query: string, params: Params = {}) {
-    const { records } = await this.driver.executeQuery(query, params, {
-      routing: neo4j.routing.WRITE,
-      ...(this.config.database ? { database: this.config.database } : {}),
-    });
-    return records.map((r) => r.toObject() as Record<string, unknown>);
+    return this.run(query, params, neo4j.routing.WRITE);
+  }
+
+  private async run(query: string, params: Params, routing: RoutingControl) {
+    try {
+      const { records } = await this.driver.executeQuery(query, params, {
+        routing,
+        ...(this.config.database ? { database: this.config.database } : {}),
+      });
+      return records.map((r) => r.toObject() as Record<string, unknown>);
+    } catch (err) {
+      throw this.unavailable(err);
+    }
   }
 
   /** Runs `work` in one write transaction: every statement commits, or none does. */
@@ -120,6 +137,8 @@ export class Neo4jStore implements GraphStore {
     });
     try {
       return await session.executeWrite(work);
+    } catch (err) {
+      throw this.unavailable(err);
     } finally {
       await session.close();
     }
