@@ -16,6 +16,7 @@ import {
 import { InvalidInputError, PsygraphError, type Scenario } from '../../model/index.js';
 import {
   type PromptContext,
+  type ResolvedScenario,
   createPromptContext,
   findCharacter,
   resolveScenario,
@@ -57,6 +58,7 @@ const DEFAULT_REGENERATIONS = 2;
 interface Prepared {
   scenario: Scenario;
   pctx: PromptContext;
+  resolved: ResolvedScenario;
 }
 
 /** The scenario of the request, checked against the graph, with body field names in its errors. */
@@ -64,8 +66,7 @@ async function prepare(body: ScenarioSource, store: GraphStore): Promise<Prepare
   try {
     const scenario = await givenOrSaved(body, store);
     const pctx = createPromptContext(await store.snapshot());
-    resolveScenario(scenario, pctx);
-    return { scenario, pctx };
+    return { scenario, pctx, resolved: resolveScenario(scenario, pctx) };
   } catch (err) {
     throw withFieldNames(err);
   }
@@ -80,9 +81,9 @@ function conversationOf(scenario: Scenario, route: string): Turn[] {
   return scenario.conversation;
 }
 
-function characterIndex(scenario: Scenario, pctx: PromptContext, spec: string | number): number {
+function characterIndex(resolved: ResolvedScenario, spec: string | number): number {
   try {
-    return findCharacter(resolveScenario(scenario, pctx), spec);
+    return findCharacter(resolved, spec);
   } catch (err) {
     throw withFieldNames(err);
   }
@@ -174,11 +175,11 @@ export function registerLlmRoutes(routes: ApiRoutes, store: GraphStore, llm: Ser
     errors: LLM_ERRORS,
     handler: async ({ body }) => {
       const { judge } = need();
-      const { scenario, pctx } = await prepare(body, store);
+      const { scenario, pctx, resolved } = await prepare(body, store);
       const turns = conversationOf(scenario, 'judge');
-      const cast = resolveScenario(scenario, pctx).cast.map((c) => c.label);
+      const cast = resolved.cast.map((c) => c.label);
       const characters =
-        body.character === undefined ? cast : [cast[characterIndex(scenario, pctx, body.character)]!];
+        body.character === undefined ? cast : [cast[characterIndex(resolved, body.character)]!];
       const checklist = compileChecklist(scenario, pctx);
       const model = scenario.provenance?.model ?? 'conversation';
       const judgements = [];
@@ -201,9 +202,9 @@ export function registerLlmRoutes(routes: ApiRoutes, store: GraphStore, llm: Ser
     errors: LLM_ERRORS,
     handler: async ({ body }) => {
       const { client, judge } = need();
-      const { scenario, pctx } = await prepare(body, store);
+      const { scenario, pctx, resolved } = await prepare(body, store);
       conversationOf(scenario, 'evaluate');
-      const character = characterIndex(scenario, pctx, body.character ?? 0);
+      const character = characterIndex(resolved, body.character ?? 0);
       const { judgement } = await evaluateScenario(scenario, pctx, client, {
         character,
         runs: body.runs ?? DEFAULT_RUNS,
