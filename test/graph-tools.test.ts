@@ -124,7 +124,7 @@ describe('psygraph analyze', () => {
     expect(cross.reduce((x, y) => x + y, 0)).toBe(causal.length);
     const shy = a.patterns.find((p) => p.id === 'shy')!;
     expect(shy.degree).toEqual({ in: 1, out: 3, total: 4 });
-    expect(shy.byType).toEqual({ REINFORCES: 2, CONFLICTS: 1, MODULATES: 1, EXCLUDES: 1 });
+    expect(shy.byType).toEqual({ REINFORCES: 2, CONFLICTS: 1, MODULATES: 1, EXCLUDES: 1, VARIANT_OF: 0 });
     expect(a.communities.reduce((n, x) => n + x.size, 0)).toBe(c.patterns.length);
     expect(a.top.reinforcing[0]?.id).toBe('insecure');
   });

@@ -224,6 +224,7 @@ const FULL_VIEW: ViewState = {
     hiddenTypes: ['CONFLICTS', 'EXCLUDES'],
     hiddenFamilies: ['cognitive-bias', 'openness'],
     hiddenPoles: ['+', '-'],
+    hiddenScopes: ['between'],
     minStrength: 0.35,
   },
   sampler: {

@@ -12,6 +12,7 @@ import {
   type Catalog,
   type CausalType,
   type Pattern,
+  type RelationType,
   isCausal,
   patternFamily,
 } from '../model/index.js';
@@ -22,7 +23,7 @@ export interface PatternAnalysis {
   kind: Pattern['kind'];
   family: string;
   degree: { in: number; out: number; total: number };
-  byType: Record<CausalType | 'EXCLUDES', number>;
+  byType: Record<RelationType, number>;
   community: number;
   pagerank: number;
   betweenness: number;
@@ -100,7 +101,7 @@ export function analyzeGraph(catalog: Catalog, options: { seed?: number; top?: n
         kind: p.kind,
         family: patternFamily(p),
         degree: { in: 0, out: 0, total: 0 },
-        byType: { REINFORCES: 0, CONFLICTS: 0, MODULATES: 0, EXCLUDES: 0 },
+        byType: { REINFORCES: 0, CONFLICTS: 0, MODULATES: 0, EXCLUDES: 0, VARIANT_OF: 0 },
         community: detailed.communities[p.id] ?? -1,
         pagerank: round(ranks[p.id] ?? 0),
         betweenness: round(between[p.id] ?? 0),

@@ -41,6 +41,8 @@ export function flatRelation(r: Relation): Flat {
     provenance: r.provenance,
     condition: r.type === 'MODULATES' ? r.condition : '',
     effect: r.type === 'MODULATES' ? r.effect : '',
+    scope: 'scope' in r && r.scope ? r.scope : '',
+    link: r.type === 'VARIANT_OF' ? r.link : '',
     doc: JSON.stringify(r),
   };
 }

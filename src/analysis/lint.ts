@@ -3,7 +3,15 @@
  * too thinly connected to sample, a modulator conditioned on a situation that does not exist);
  * review items are patterns worth a human look (unbalanced signed triangles, near-duplicates).
  */
-import { type Catalog, type Pattern, type Relation, isCausal } from '../model/index.js';
+import {
+  type Catalog,
+  type CompatibleVerdict,
+  type Pattern,
+  type Relation,
+  isCausal,
+  isTrait,
+  needsReason,
+} from '../model/index.js';
 
 export interface LintItem {
   rule: LintRule;
@@ -17,12 +25,19 @@ export type LintRule =
   | 'too-few-edges'
   | 'trait-without-excludes'
   | 'unknown-situation'
+  | 'ungraded-trait-pair'
+  | 'excludes-with-causal'
   | 'unbalanced-triangle'
   | 'near-duplicate';
 
 export interface LintOptions {
   /** Minimum causal edges per pattern (default 4). */
   minCausalEdges?: number;
+  /**
+   * The reviewed compatible trait pairs (seed/trait-pairs.json). When given, every opposite-pole
+   * or same-facet trait pair must have a verdict: a relation, or an entry here.
+   */
+  traitVerdicts?: readonly CompatibleVerdict[];
 }
 
 export interface LintReport {
@@ -40,7 +55,8 @@ function contradictoryPairs(relations: readonly Relation[]): LintItem[] {
   }
   const items: LintItem[] = [];
   for (const rels of byPair.values()) {
-    const types = new Set(rels.map((r) => r.type));
+    // A `between` edge describes two people, so it does not contradict an EXCLUDES (see excludesWithCausal).
+    const types = new Set(rels.filter((r) => !('scope' in r && r.scope === 'between')).map((r) => r.type));
     const clash =
       types.has('REINFORCES') && types.has('EXCLUDES')
         ? 'REINFORCES and EXCLUDES'
@@ -202,13 +218,70 @@ function nearDuplicates(patterns: readonly Pattern[]): LintItem[] {
   return items;
 }
 
+/** Opposite-pole or same-facet trait pairs with neither a relation nor a reviewed compatible call. */
+function ungradedTraitPairs(catalog: Catalog, verdicts: readonly CompatibleVerdict[]): LintItem[] {
+  const graded = new Set(verdicts.map((v) => pairKey(v.a, v.b)));
+  for (const r of catalog.relations) graded.add(pairKey(r.source, r.target));
+  const traits = catalog.patterns.filter(isTrait).sort((a, b) => (a.id < b.id ? -1 : 1));
+  const items: LintItem[] = [];
+  for (let i = 0; i < traits.length; i++) {
+    for (let j = i + 1; j < traits.length; j++) {
+      const [a, b] = [traits[i]!, traits[j]!];
+      if (!needsReason(a, b) || graded.has(pairKey(a.id, b.id))) continue;
+      const why = a.pole !== b.pole ? 'opposite poles' : `one facet (${a.marker?.facet})`;
+      items.push({
+        rule: 'ungraded-trait-pair',
+        message: `${a.id} / ${b.id}: ${why} of ${a.dimension} without a verdict`,
+        patterns: [a.id, b.id],
+        relations: [],
+      });
+    }
+  }
+  return items;
+}
+
+/**
+ * EXCLUDES pairs that also carry a causal edge. Inside one mind that is a contradiction (error);
+ * a `between` edge describes two people and is listed for review only.
+ */
+function excludesWithCausal(relations: readonly Relation[]): { errors: LintItem[]; review: LintItem[] } {
+  const excluded = new Map<string, Relation>();
+  for (const r of relations) if (r.type === 'EXCLUDES') excluded.set(pairKey(r.source, r.target), r);
+  const errors: LintItem[] = [];
+  const review: LintItem[] = [];
+  for (const r of relations) {
+    const ex = excluded.get(pairKey(r.source, r.target));
+    if (!ex || !isCausal(r.type)) continue;
+    const scope = 'scope' in r ? r.scope : undefined;
+    if (r.type === 'REINFORCES' && scope !== 'between') continue; // reported as a contradictory pair
+    const item: LintItem = {
+      rule: 'excludes-with-causal',
+      message:
+        scope === 'between'
+          ? `${r.id}: a between-person edge on a pair that EXCLUDES (fine if it describes two people)`
+          : `${r.id}: ${r.source} and ${r.target} EXCLUDE each other but the edge acts ${scope ?? 'with no scope'}`,
+      patterns: [r.source, r.target].sort(),
+      relations: [ex.id, r.id],
+    };
+    (scope === 'between' ? review : errors).push(item);
+  }
+  return { errors, review };
+}
+
 export function lintGraph(catalog: Catalog, options: LintOptions = {}): LintReport {
+  const excluded = excludesWithCausal(catalog.relations);
   return {
     errors: [
       ...contradictoryPairs(catalog.relations),
       ...thinPatterns(catalog, options.minCausalEdges ?? 4),
       ...unknownSituations(catalog),
+      ...(options.traitVerdicts ? ungradedTraitPairs(catalog, options.traitVerdicts) : []),
+      ...excluded.errors,
     ],
-    review: [...unbalancedTriangles(catalog.relations), ...nearDuplicates(catalog.patterns)],
+    review: [
+      ...unbalancedTriangles(catalog.relations),
+      ...nearDuplicates(catalog.patterns),
+      ...excluded.review,
+    ],
   };
 }

@@ -5,8 +5,8 @@
  * character carries. An LLM may reword the scenario items for the scene, never change what they test.
  */
 import { z } from 'zod';
-import { CAUSAL_TYPES, ProvenanceSchema, type Relation, type Scenario } from '../model/index.js';
-import { type PromptContext, type ResolvedScenario, resolveScenario } from '../prompt/index.js';
+import { CAUSAL_TYPES, ProvenanceSchema, type Relation, type Scenario, isCausal } from '../model/index.js';
+import { type PromptContext, type ResolvedScenario, fitsScope, resolveScenario } from '../prompt/index.js';
 import type { CallResult, LlmClient, ReplyFormat } from './client.js';
 import { provenanceOf } from './provenance.js';
 
@@ -48,6 +48,9 @@ function edgeItemText(resolved: ResolvedScenario, r: Relation, me: number): stri
   };
   const inner = carrier(r.source) === carrier(r.target);
   const mineIsSource = carrier(r.source) === me;
+  // A between-people edge whose two ends this cast gives to one character: it works on the others.
+  if (inner && !fitsScope(resolved, r))
+    return `Their ${source} works on how the others around them show ${target} (${r.rationale})`;
   if (r.type === 'REINFORCES')
     return inner
       ? `Their ${target} grows stronger as their ${source} is engaged (${r.rationale})`
@@ -70,7 +73,13 @@ export function compileChecklist(scenario: Scenario, ctx: PromptContext): Checkl
   resolved.cast.forEach((member, index) => {
     const mine = new Set(member.patterns.map((p) => p.id));
     const edges = resolved.relations
-      .filter((r) => r.type !== 'EXCLUDES' && (mine.has(r.source) || mine.has(r.target)))
+      // A within-one-mind edge split across two characters has no scene-level behaviour to check.
+      .filter((r) => isCausal(r.type) && (mine.has(r.source) || mine.has(r.target)))
+      .filter(
+        (r) =>
+          fitsScope(resolved, r) ||
+          resolved.carriers.get(r.source)?.[0] === resolved.carriers.get(r.target)?.[0],
+      )
       .sort((a, b) => b.strength - a.strength || (a.id < b.id ? -1 : 1))
       .slice(0, MAX_SCENARIO_ITEMS);
     const scenarioItems: CheckItem[] = edges.map((r) => ({

@@ -7,3 +7,4 @@ export * from './relation.js';
 export * from './scenario.js';
 export * from './situation.js';
 export * from './validate.js';
+export * from './trait-matrix.js';

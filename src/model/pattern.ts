@@ -12,6 +12,19 @@ export const DIMENSIONS = [
 ] as const;
 export type Dimension = (typeof DIMENSIONS)[number];
 
+/**
+ * Facets: psygraph's grouping of the trait adjectives inside each Big-Five dimension. The line
+ * between EXCLUDES and CONFLICTS rests on it (near antonyms on one facet cannot describe one stable
+ * person; opposite poles of different facets usually can, with tension): see seed/AUTHORING.md.
+ */
+export const FACETS = {
+  extraversion: ['sociability', 'assertiveness', 'vitality', 'adventurousness'],
+  agreeableness: ['compassion', 'politeness', 'altruism', 'trust'],
+  conscientiousness: ['orderliness', 'dependability', 'industriousness', 'deliberation'],
+  'emotional-stability': ['calmness', 'even-temper', 'self-assurance', 'contentment'],
+  openness: ['imagination', 'intellect', 'reflection', 'perceptiveness'],
+} as const satisfies Record<Dimension, readonly string[]>;
+
 export const CATEGORIES = ['cognitive-bias', 'social-influence', 'evolutionary', 'motivational'] as const;
 export type Category = (typeof CATEGORIES)[number];
 
@@ -28,6 +41,17 @@ export const MechanismsSchema = z.strictObject({
   emotional: Text,
   behavioral: Text,
 });
+
+/**
+ * What a trait adjective means as a marker of its dimension and pole: its facet, the one sense it
+ * carries as a personality descriptor there, and the everyday senses it does not carry.
+ */
+export const MarkerSchema = z.strictObject({
+  facet: Text,
+  sense: Text,
+  notSenses: z.array(Text).min(1, 'name at least one sense the adjective does not carry'),
+});
+export type Marker = z.infer<typeof MarkerSchema>;
 
 export const DistinctionSchema = z.strictObject({
   id: IdSchema,
@@ -52,6 +76,8 @@ export const TraitSchema = z.strictObject({
   kind: z.literal('trait'),
   dimension: z.enum(DIMENSIONS),
   pole: z.enum(['+', '-']),
+  /** Optional in the contract (a user's own catalog may omit it); the shipped seed anchors every trait. */
+  marker: MarkerSchema.optional(),
 });
 
 export const SocialCognitiveSchema = z.strictObject({

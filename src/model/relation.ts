@@ -4,6 +4,19 @@ import { IdSchema } from './pattern.js';
 export const EVIDENCE_STATUSES = ['established', 'supported', 'theoretical'] as const;
 export const PROVENANCES = ['curated', 'imported', 'inferred'] as const;
 export const EFFECTS = ['amplifies', 'suppresses', 'redirects'] as const;
+/**
+ * Who a causal edge acts within: `within` one mind (both patterns belong to one character),
+ * `between` two people (the source in one character acts on the target in another), or `either`.
+ */
+export const SCOPES = ['within', 'between', 'either'] as const;
+export type Scope = (typeof SCOPES)[number];
+/**
+ * How two near-twins relate (VARIANT_OF): `twin` — one construct under two names or at two levels
+ * (symmetric); `kind-of` — the source is a special case of the target; `part-of` — the source is
+ * a constituent of the target.
+ */
+export const VARIANT_LINKS = ['twin', 'kind-of', 'part-of'] as const;
+export type VariantLink = (typeof VARIANT_LINKS)[number];
 
 const Text = z.string().trim().min(1, 'must not be empty');
 
@@ -22,14 +35,21 @@ const relationFields = {
   provenance: z.enum(PROVENANCES),
 };
 
-export const ReinforcesSchema = z.strictObject({ ...relationFields, type: z.literal('REINFORCES') });
-export const ConflictsSchema = z.strictObject({ ...relationFields, type: z.literal('CONFLICTS') });
+const causalFields = { ...relationFields, scope: z.enum(SCOPES).optional() };
+
+export const ReinforcesSchema = z.strictObject({ ...causalFields, type: z.literal('REINFORCES') });
+export const ConflictsSchema = z.strictObject({ ...causalFields, type: z.literal('CONFLICTS') });
 export const ExcludesSchema = z.strictObject({ ...relationFields, type: z.literal('EXCLUDES') });
 export const ModulatesSchema = z.strictObject({
-  ...relationFields,
+  ...causalFields,
   type: z.literal('MODULATES'),
   condition: Text,
   effect: z.enum(EFFECTS),
+});
+export const VariantOfSchema = z.strictObject({
+  ...relationFields,
+  type: z.literal('VARIANT_OF'),
+  link: z.enum(VARIANT_LINKS),
 });
 
 export const RelationSchema = z.discriminatedUnion('type', [
@@ -37,7 +57,9 @@ export const RelationSchema = z.discriminatedUnion('type', [
   ConflictsSchema,
   ModulatesSchema,
   ExcludesSchema,
+  VariantOfSchema,
 ]);
 export type Relation = z.infer<typeof RelationSchema>;
+export type CausalRelation = Extract<Relation, { type: 'REINFORCES' | 'CONFLICTS' | 'MODULATES' }>;
 export type ModulatesRelation = z.infer<typeof ModulatesSchema>;
 export type EvidenceStatus = (typeof EVIDENCE_STATUSES)[number];

@@ -1,9 +1,10 @@
 import type { z } from 'zod';
 import type { InputProblem } from './errors.js';
-import { isSymmetric, relationId, slugify } from './ids.js';
-import { type Pattern, PatternSchema } from './pattern.js';
+import { isCausal, isStoredOnce, relationId, slugify } from './ids.js';
+import { FACETS, type Pattern, PatternSchema } from './pattern.js';
 import { type Relation, RelationSchema } from './relation.js';
 import { type Situation, SituationSchema } from './situation.js';
+import { type CompatibleVerdict, CompatibleVerdictSchema, checkTraitVerdicts } from './trait-matrix.js';
 
 /** The whole graph as plain data: what the seed holds and what a store snapshot returns. */
 export interface Catalog {
@@ -22,6 +23,8 @@ export interface CatalogSources {
   patterns: SourceFile[];
   relations: SourceFile[];
   situations: SourceFile[];
+  /** The reviewed compatible trait pairs; when present, every trait pair must have a verdict. */
+  traitPairs?: SourceFile;
 }
 
 /** `[3].checklist[2].question` from a zod issue path. */
@@ -114,6 +117,16 @@ function checkPatterns(patterns: Located<Pattern>[], problems: InputProblem[]) {
       }
       checklistIds.set(item.id, p.id);
     });
+    if (p.kind === 'trait' && p.marker) {
+      const facets: readonly string[] = FACETS[p.dimension];
+      if (!facets.includes(p.marker.facet)) {
+        problems.push({
+          file,
+          path: `${path}.marker.facet`,
+          message: `"${p.marker.facet}" is not a facet of ${p.dimension} (${facets.join(', ')})`,
+        });
+      }
+    }
     p.distinctFrom?.forEach((d, i) => {
       if (!ids.has(d.id)) {
         problems.push({ file, path: `${path}.distinctFrom[${i}].id`, message: `unknown pattern "${d.id}"` });
@@ -155,11 +168,14 @@ function checkRelations(
     if (!declared.has(r.source)) at('source', `unknown pattern "${r.source}"`);
     if (!declared.has(r.target)) at('target', `unknown pattern "${r.target}"`);
     if (r.source === r.target) at('target', `self loop: "${r.source}" cannot relate to itself`);
-    if (isSymmetric(r.type) && r.source > r.target) {
+    if (isStoredOnce(r) && r.source > r.target) {
       at(
         'source',
-        `${r.type} is symmetric and is stored once with source < target: swap "${r.source}" and "${r.target}"`,
+        `${r.type === 'VARIANT_OF' ? 'a twin VARIANT_OF' : r.type} is symmetric and is stored once with source < target: swap "${r.source}" and "${r.target}"`,
       );
+    }
+    if (r.evidence.status === 'established' && r.evidence.sources.length === 0) {
+      at('evidence.sources', '"established" needs a named source (author, year, title, venue)');
     }
     const expectedId = relationId(r.type, r.source, r.target);
     if (r.id !== expectedId) at('id', `id "${r.id}" should be "${expectedId}"`);
@@ -169,12 +185,46 @@ function checkRelations(
     ) {
       at('type', 'EXCLUDES joins two traits only (stable dispositions that cannot belong to one person)');
     }
-    const [a, b] = isSymmetric(r.type) ? [r.source, r.target].sort() : [r.source, r.target];
+    const [a, b] = isStoredOnce(r) ? [r.source, r.target].sort() : [r.source, r.target];
     const key = `${r.type}:${a}->${b}`;
     const first = pairs.get(key);
     if (first)
       at('id', `duplicate ${r.type} between "${a}" and "${b}" (also in ${first.file} at ${first.path})`);
     else pairs.set(key, { value: r, file, path });
+  }
+  checkPairRules(relations, problems);
+}
+
+/**
+ * Rules across the relations of one pair: a `within` causal edge cannot join two traits that
+ * EXCLUDE each other (no one character carries both), and near-twins (VARIANT_OF) cannot also
+ * be joined by REINFORCES, which would count one construct as its own cause.
+ */
+function checkPairRules(relations: Located<Relation>[], problems: InputProblem[]) {
+  const byPair = new Map<string, Located<Relation>[]>();
+  for (const item of relations) {
+    const key = [item.value.source, item.value.target].sort().join('|');
+    byPair.set(key, [...(byPair.get(key) ?? []), item]);
+  }
+  for (const items of byPair.values()) {
+    const excludes = items.find((i) => i.value.type === 'EXCLUDES');
+    const variant = items.find((i) => i.value.type === 'VARIANT_OF');
+    for (const { value: r, file, path } of items) {
+      if (excludes && isCausal(r.type) && 'scope' in r && r.scope === 'within') {
+        problems.push({
+          file,
+          path: `${path}.scope`,
+          message: `"within" joins two traits that EXCLUDE each other (${excludes.value.id}); use "between" or remove the edge`,
+        });
+      }
+      if (variant && r.type === 'REINFORCES') {
+        problems.push({
+          file,
+          path: `${path}.type`,
+          message: `${r.source} and ${r.target} are near-twins (${variant.value.id}): a REINFORCES between them counts one construct as its own cause`,
+        });
+      }
+    }
   }
 }
 
@@ -182,7 +232,11 @@ function checkRelations(
  * Validates a whole catalog and reports every problem at once, each with its file and JSON path.
  * Returns the parsed catalog (entries that passed the schema) alongside the problems.
  */
-export function validateCatalog(sources: CatalogSources): { catalog: Catalog; problems: InputProblem[] } {
+export function validateCatalog(sources: CatalogSources): {
+  catalog: Catalog;
+  traitVerdicts?: CompatibleVerdict[];
+  problems: InputProblem[];
+} {
   const problems: InputProblem[] = [];
   const patterns = parseEntries(sources.patterns, PatternSchema, problems);
   const relations = parseEntries(sources.relations, RelationSchema, problems);
@@ -204,12 +258,15 @@ export function validateCatalog(sources: CatalogSources): { catalog: Catalog; pr
     }
   }
 
-  return {
-    catalog: {
-      patterns: patterns.map((p) => p.value),
-      relations: relations.map((r) => r.value),
-      situations: situations.map((s) => s.value),
-    },
-    problems,
+  const catalog = {
+    patterns: patterns.map((p) => p.value),
+    relations: relations.map((r) => r.value),
+    situations: situations.map((s) => s.value),
   };
+  if (!sources.traitPairs) return { catalog, problems };
+  const verdicts = parseEntries([sources.traitPairs], CompatibleVerdictSchema, problems);
+  problems.push(
+    ...checkTraitVerdicts(verdicts, sources.traitPairs.file, catalog.patterns, catalog.relations),
+  );
+  return { catalog, traitVerdicts: verdicts.map((v) => v.value), problems };
 }

@@ -2,7 +2,7 @@
  * The graph's text as prompt blocks, shared by the scene prompt and the role-play prompt: one
  * pattern (definition, mechanisms, two manifestations), one edge, one expected-dynamics line.
  */
-import { type Pattern, type Relation, hash64 } from '../model/index.js';
+import { type Pattern, type Relation, type Scope, hash64 } from '../model/index.js';
 import type { ResolvedScenario } from './context.js';
 import type { PatternDetail, PatternPart } from './document.js';
 import { type Templates, fill } from './templates.js';
@@ -71,6 +71,7 @@ export function relationText(resolved: ResolvedScenario, r: Relation, t: Templat
     type: r.type,
     target,
     strength: r.strength.toFixed(2),
+    scope: t.relations.scopes[scopeOf(r)],
     rationale: r.rationale,
   });
   if (r.type !== 'MODULATES') return line;
@@ -88,7 +89,22 @@ export function isInner(resolved: ResolvedScenario, r: Relation): boolean {
   return a === b;
 }
 
-/** What the edge asks the actors to show, inside one character or between two. */
+/** An edge's scope; a causal edge without one (a user's older graph) acts `either` way. */
+export const scopeOf = (r: Relation): Scope => ('scope' in r && r.scope) || 'either';
+
+/**
+ * Whether the cast places an edge as its scope says: a `within` edge inside one character, a
+ * `between` edge across two. The sampler only builds casts that fit; a hand-made or imported
+ * scenario may not, and then the edge is phrased by its scope rather than by the cast.
+ */
+export function fitsScope(resolved: ResolvedScenario, r: Relation): boolean {
+  const [a, b] = ends(resolved, r);
+  const scope = scopeOf(r);
+  if (scope === 'either' || a === undefined || b === undefined) return true;
+  return scope === 'within' ? a === b : a !== b;
+}
+
+/** What the edge asks the actors to show, inside one character or between two, as its scope says. */
 export function dynamicsLine(resolved: ResolvedScenario, r: Relation, t: Templates): string {
   const [a, b] = ends(resolved, r);
   const label = (i: number | undefined) => (i === undefined ? t.labels.uncarried : resolved.cast[i]!.label);
@@ -102,6 +118,9 @@ export function dynamicsLine(resolved: ResolvedScenario, r: Relation, t: Templat
     effect: r.type === 'MODULATES' ? r.effect : '',
   };
   const d = t.dynamics;
+  if (!fitsScope(resolved, r)) {
+    return fill(a === b ? d.betweenInOne : d.withinAcross, { ...values, type: r.type });
+  }
   const templates = {
     REINFORCES: a === b ? d.reinforcesInner : d.reinforcesAcross,
     CONFLICTS: a === b ? d.conflictsInner : d.conflictsAcross,

@@ -18,6 +18,8 @@ export interface HumanllmExportSample {
   conversation_checklist?: Record<string, string[]>;
   id: string;
   relations: string[];
+  /** Who each causal edge acts within (`within`, `between`, `either`), keyed by relation id. */
+  relationScopes: Record<string, string>;
   motif: Scenario['motif'];
   strategy: Scenario['strategy'];
   seed: number;
@@ -33,6 +35,7 @@ const numbered = (items: readonly string[]) => items.map((item, i) => `${i + 1}.
 export function exportHumanllm(scenarios: readonly Scenario[], catalog: Catalog): HumanllmExportSample[] {
   const names = new Map(catalog.patterns.map((p) => [p.id, p.name]));
   const situations = new Map(catalog.situations.map((s) => [s.id, s]));
+  const scopes = new Map(catalog.relations.map((r) => [r.id, 'scope' in r && r.scope ? r.scope : 'either']));
   const problems: InputProblem[] = [];
   const samples = scenarios.map((s) => {
     const where = `scenario ${s.id}`;
@@ -86,6 +89,7 @@ export function exportHumanllm(scenarios: readonly Scenario[], catalog: Catalog)
         : {}),
       id: s.id,
       relations: s.relations,
+      relationScopes: Object.fromEntries(s.relations.map((id) => [id, scopes.get(id) ?? 'either'])),
       motif: s.motif,
       strategy: s.strategy,
       seed: s.seed,

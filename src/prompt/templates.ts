@@ -40,10 +40,16 @@ export const DEFAULT_TEMPLATES = {
   },
   relations: {
     intro:
-      'Each line is an edge of the graph: source, type, target, strength (0-1) and the general rule. ' +
+      'Each line is an edge of the graph: source, type, target, strength (0-1), who it acts within, and the general rule. ' +
       'REINFORCES: the source makes the target stronger or likelier. CONFLICTS: the two pull against ' +
-      'each other. MODULATES: the source changes how the target shows under the condition.',
-    line: '- {source} {type} {target} ({strength}): {rationale}',
+      'each other. MODULATES: the source changes how the target shows under the condition. ' +
+      "An edge acts within one person, between two people (one person's pattern works on another's), or either.",
+    line: '- {source} {type} {target} ({strength}, {scope}): {rationale}',
+    scopes: {
+      within: 'within one person',
+      between: "one person's on another's",
+      either: 'within or between people',
+    },
     modulation: '  Condition: {condition} Effect: {source} {effect} {target}.',
     none: 'No causal edge joins these patterns in the graph: let each show on its own.',
   },
@@ -69,6 +75,12 @@ export const DEFAULT_TEMPLATES = {
       '{target}; bring it to a head at a turning point.',
     modulatesAcross:
       "- {sourceCharacter}'s {source} {effect} {targetCharacter}'s {target} under this condition: {condition}",
+    betweenInOne:
+      "- {source} {type} {target} acts between people, yet {character} carries both: show {character}'s " +
+      '{source} working on how others around them show {target}, not as a pull inside {character}.',
+    withinAcross:
+      '- {source} {type} {target} works inside one mind, yet {sourceCharacter} carries {source} and ' +
+      '{targetCharacter} {target}: let each show their own side; do not stage it as a clash between them.',
   },
   formatRules: [
     '- Write 12-20 speaking turns. A supporting character opens and the protagonist has the last turn; turns follow one another with no interruptions or cut-off sentences.',

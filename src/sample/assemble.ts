@@ -3,7 +3,7 @@
  * cast, and a content id. Pure and deterministic given the random stream.
  */
 import { type Motif, type Scenario, type Strategy, hash64 } from '../model/index.js';
-import { type ConflictMode, assignCharacters } from './characters.js';
+import { type ConflictMode, type TwinMode, assignCharacters } from './characters.js';
 import { classifyMotif } from './motif.js';
 import type { Random } from './random.js';
 import { type SamplerView, type ViewEdge, pairKey } from './view.js';
@@ -74,6 +74,8 @@ export interface AssembleInput {
   situation: string;
   characters: number;
   conflicts: ConflictMode;
+  /** Default `separate`: near-twins go to different characters. */
+  twins?: TwinMode;
   strategy: Strategy;
   seed: number;
   graphHash: string;
@@ -85,7 +87,15 @@ export function assembleScenario(
   random: Random,
 ): Scenario | undefined {
   const edges = edgesAmong(view, input.nodes);
-  const assignment = assignCharacters(view, input.nodes, input.characters, input.conflicts, random, edges);
+  const assignment = assignCharacters(
+    view,
+    input.nodes,
+    input.characters,
+    input.conflicts,
+    random,
+    edges,
+    input.twins,
+  );
   if (!assignment) return undefined;
   const motif: Motif | null = classifyMotif(input.nodes, edges);
   // Pattern indices follow id order, so sorting indices sorts ids without comparing strings;

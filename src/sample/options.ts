@@ -8,7 +8,7 @@ import {
   type Motif,
   type Strategy,
 } from '../model/index.js';
-import type { ConflictMode } from './characters.js';
+import type { ConflictMode, TwinMode } from './characters.js';
 import { type GrowPolicy, connectRequired } from './grow.js';
 import { type SamplerView, pairKey } from './view.js';
 
@@ -66,6 +66,8 @@ export interface SampleOptions {
   /** Inclusive range of characters per scenario (default 2-2, capped by the pattern count). */
   characters?: [number, number];
   conflicts?: ConflictMode;
+  /** Near-twins (VARIANT_OF): `separate` (default) keeps them in different characters. */
+  twins?: TwinMode;
   /** Motif shares for the motif strategy (default: equal shares of all six). */
   motifs?: Partial<Record<Motif, number>>;
   /** Scenario ids to treat as already taken (e.g. those saved in the store). */
@@ -92,6 +94,7 @@ export interface ResolvedOptions {
   crossSituations: boolean;
   characters: [number, number];
   conflicts: ConflictMode;
+  twins: TwinMode;
   motifs: [Motif, number][];
   avoidIds: ReadonlySet<string>;
   allowFewer: boolean;
@@ -160,10 +163,21 @@ export function resolveOptions(view: SamplerView, options: SampleOptions): Resol
   }
   for (let i = 0; i < include.length; i++) {
     for (let j = i + 1; j < include.length; j++) {
-      if (characters[1] < 2 && view.excludes.has(pairKey(view, include[i]!, include[j]!))) {
+      const key = pairKey(view, include[i]!, include[j]!);
+      const [a, b] = [view.ids[include[i]!], view.ids[include[j]!]];
+      if (characters[1] < 2 && view.excludes.has(key)) {
         throw new ConstraintError(
-          `--include ${view.ids[include[i]!]} and ${view.ids[include[j]!]} EXCLUDE each other and cannot share a character; allow --characters 2 or more`,
+          `--include ${a} and ${b} EXCLUDE each other and cannot share a character; allow --characters 2 or more`,
         );
+      }
+      const between = view.pairEdges.get(key)?.find((e) => e.scope === 'between');
+      if (characters[1] < 2 && between) {
+        throw new ConstraintError(
+          `--include ${a} and ${b}: ${between.id} acts between two people, so they need two characters; allow --characters 2 or more`,
+        );
+      }
+      if (options.twins === 'forbid' && view.variants.has(key)) {
+        throw new ConstraintError(`--include ${a} and ${b} are near-twins, which --twins forbid keeps apart`);
       }
     }
   }
@@ -240,6 +254,7 @@ export function resolveOptions(view: SamplerView, options: SampleOptions): Resol
     crossSituations: options.crossSituations ?? false,
     characters,
     conflicts: options.conflicts ?? 'any',
+    twins: options.twins ?? 'separate',
     motifs: shares.filter(([, s]) => s > 0),
     avoidIds: options.avoidIds ?? new Set(),
     allowFewer: options.allowFewer ?? false,

@@ -15,7 +15,7 @@ import {
   proposeWalk,
   recordUse,
 } from './strategies.js';
-import { type SamplerView, buildSamplerView } from './view.js';
+import { type SamplerView, buildSamplerView, pairKey } from './view.js';
 
 export interface SampleReport {
   requested: number;
@@ -112,9 +112,13 @@ export function sampleFromView(view: SamplerView, options: SampleOptions, hash: 
       fail(proposal.failure);
       continue;
     }
+    if (opts.twins === 'forbid' && hasTwins(view, proposal.nodes)) {
+      fail('near-twins in one scenario (--twins forbid)');
+      continue;
+    }
     const made = emit(view, opts, proposal.nodes, hash, random);
     if (!made) {
-      fail('no valid cast: EXCLUDES or the conflict mode leave no assignment');
+      fail('no valid cast: EXCLUDES, edge scopes, near-twins or the conflict mode leave no assignment');
       continue;
     }
     let accepted = false;
@@ -129,10 +133,9 @@ export function sampleFromView(view: SamplerView, options: SampleOptions, hash: 
       filled.set(s.motif, (filled.get(s.motif) ?? 0) + 1);
       accepted = true;
     }
+    if (!accepted) fail('duplicate');
     // only the strategies that steer by use need the bookkeeping
-    if (accepted && (opts.strategy === 'coverage' || opts.strategy === 'humanllm'))
-      recordUse(state, proposal.nodes);
-    else fail('duplicate');
+    else if (opts.strategy === 'coverage' || opts.strategy === 'humanllm') recordUse(state, proposal.nodes);
   }
 
   const report: SampleReport = {
@@ -162,12 +165,22 @@ export function sampleFromView(view: SamplerView, options: SampleOptions, hash: 
   return { scenarios, report };
 }
 
+/** Whether two of the patterns are near-twins (a VARIANT_OF pair). */
+function hasTwins(view: SamplerView, nodes: readonly number[]): boolean {
+  for (let i = 0; i < nodes.length; i++) {
+    for (let j = i + 1; j < nodes.length; j++) {
+      if (view.variants.has(pairKey(view, nodes[i]!, nodes[j]!))) return true;
+    }
+  }
+  return false;
+}
+
 /** One scenario per situation (crossed) or one in a randomly chosen situation. */
 export function emit(
   view: SamplerView,
   opts: Pick<
     ResolvedOptions,
-    'characters' | 'situations' | 'crossSituations' | 'conflicts' | 'strategy' | 'seed'
+    'characters' | 'situations' | 'crossSituations' | 'conflicts' | 'twins' | 'strategy' | 'seed'
   >,
   nodes: readonly number[],
   hash: string,
@@ -190,6 +203,7 @@ export function emit(
         situation,
         characters: c,
         conflicts: opts.conflicts,
+        twins: opts.twins,
         strategy: opts.strategy,
         seed: opts.seed,
         graphHash: hash,

@@ -3,7 +3,14 @@
  * order, causal edges are kept as adjacency lists, EXCLUDES as a pair set. Built once per batch;
  * every sampler reads it and never changes it.
  */
-import { CAUSAL_TYPES, type Catalog, type CausalType, type Pattern, type Relation } from '../model/index.js';
+import {
+  CAUSAL_TYPES,
+  type Catalog,
+  type CausalType,
+  type Pattern,
+  type Relation,
+  type Scope,
+} from '../model/index.js';
 
 export interface ViewEdge {
   index: number;
@@ -15,6 +22,8 @@ export interface ViewEdge {
   target: number;
   /** Strength in hundredths, an integer, so weight sums are exact in any language (and in Cypher). */
   weight: number;
+  /** Who the edge acts within; an edge without a scope (a user's older graph) counts as `either`. */
+  scope: Scope;
 }
 
 export interface SamplerView {
@@ -29,6 +38,8 @@ export interface SamplerView {
   pairEdges: ReadonlyMap<number, readonly ViewEdge[]>;
   /** EXCLUDES pairs, keyed by pairKey(a, b). */
   excludes: ReadonlySet<number>;
+  /** VARIANT_OF pairs (near-twins), keyed by pairKey(a, b); never walked. */
+  variants: ReadonlySet<number>;
   situations: readonly string[];
 }
 
@@ -62,14 +73,15 @@ export function buildSamplerView(catalog: Catalog): SamplerView {
   const adjacency: ViewEdge[][] = ids.map(() => []);
   const pairEdges = new Map<number, ViewEdge[]>();
   const excludes = new Set<number>();
+  const variants = new Set<number>();
   const edges: ViewEdge[] = [];
   const relations = [...catalog.relations].sort((a: Relation, b: Relation) => (a.id < b.id ? -1 : 1));
   for (const r of relations) {
     const s = indexOf.get(r.source);
     const t = indexOf.get(r.target);
     if (s === undefined || t === undefined) continue;
-    if (r.type === 'EXCLUDES') {
-      excludes.add(pairKey(view, s, t));
+    if (r.type === 'EXCLUDES' || r.type === 'VARIANT_OF') {
+      (r.type === 'EXCLUDES' ? excludes : variants).add(pairKey(view, s, t));
       continue;
     }
     const edge: ViewEdge = {
@@ -80,6 +92,7 @@ export function buildSamplerView(catalog: Catalog): SamplerView {
       source: s,
       target: t,
       weight: toWeight(r.strength),
+      scope: r.scope ?? 'either',
     };
     edges.push(edge);
     adjacency[s]!.push(edge);
@@ -96,6 +109,7 @@ export function buildSamplerView(catalog: Catalog): SamplerView {
     adjacency,
     pairEdges,
     excludes,
+    variants,
     situations: [...catalog.situations].map((s) => s.id).sort(),
   };
 }

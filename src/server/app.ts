@@ -1,4 +1,5 @@
 import Fastify, { type FastifyInstance } from 'fastify';
+import type { CompatibleVerdict } from '../model/index.js';
 import type { GraphStore } from '../store/graph-store.js';
 import { installErrorHandler } from './errors.js';
 import { buildOpenApiDocument } from './openapi.js';
@@ -20,18 +21,26 @@ export interface AppOptions {
   logger?: boolean;
   /** The models behind /api/llm/*; without them those routes answer 503 llm_not_configured. */
   llm?: ServerLlm;
+  /** The seed's reviewed compatible trait pairs, whose reasons /api/traits attaches. */
+  traitVerdicts?: readonly CompatibleVerdict[];
 }
 
 /** Saving a few thousand synthesized scenarios in one request fits; anything far larger is a 413. */
 const BODY_LIMIT = 16 * 1024 * 1024;
 
 /** The HTTP API (under /api) and, at /, the explorer. */
-export async function buildApp({ store, uiDir, logger = false, llm }: AppOptions): Promise<FastifyInstance> {
+export async function buildApp({
+  store,
+  uiDir,
+  logger = false,
+  llm,
+  traitVerdicts = [],
+}: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({ logger, bodyLimit: BODY_LIMIT });
   installErrorHandler(app);
 
   const routes = new ApiRoutes(app);
-  registerGraphRoutes(routes, store);
+  registerGraphRoutes(routes, store, traitVerdicts);
   registerPatternRoutes(routes, store);
   registerSampleRoutes(routes, store);
   registerPromptRoutes(routes, store);

@@ -51,6 +51,8 @@ export function relationRow(r: Relation) {
       provenance: r.provenance,
       condition: r.type === 'MODULATES' ? r.condition : null,
       effect: r.type === 'MODULATES' ? r.effect : null,
+      scope: 'scope' in r && r.scope ? r.scope : null,
+      link: r.type === 'VARIANT_OF' ? r.link : null,
       doc: canonicalJson(r),
     },
   };

@@ -13,7 +13,7 @@ import {
   InvalidInputError,
   type Scenario,
 } from '../model/index.js';
-import type { ConflictMode } from '../sample/characters.js';
+import type { ConflictMode, TwinMode } from '../sample/characters.js';
 import { DIAMONDS } from '../sample/options.js';
 import { createRandom, randomInt } from '../sample/random.js';
 import { emit } from '../sample/sample.js';
@@ -29,6 +29,7 @@ export interface ServerWalkOptions {
   situations?: string[];
   characters?: [number, number];
   conflicts?: ConflictMode;
+  twins?: TwinMode;
 }
 
 const STEP = `
@@ -71,6 +72,7 @@ export async function sampleWalkServerSide(
     situations,
     crossSituations: false,
     conflicts: options.conflicts ?? ('any' as const),
+    twins: options.twins ?? ('separate' as const),
     strategy: 'walk' as const,
     seed: options.seed,
   };

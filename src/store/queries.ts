@@ -10,6 +10,7 @@ import {
   type Pattern,
   PatternSchema,
   RELATION_TYPES,
+  isStoredOnce,
   type Relation,
   RelationSchema,
   type RelationType,
@@ -102,7 +103,7 @@ export function neighbourhoodOf(
     const out = relation.source === pattern.id;
     const other = patterns.get(out ? relation.target : relation.source);
     if (!other) continue;
-    const symmetric = relation.type === 'CONFLICTS' || relation.type === 'EXCLUDES';
+    const symmetric = isStoredOnce(relation);
     neighbours[relation.type].push({
       direction: symmetric ? 'both' : out ? 'out' : 'in',
       relation,

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   type Catalog,
+  type CompatibleVerdict,
   type SourceFile,
   InvalidInputError,
   type InputProblem,
@@ -17,6 +18,7 @@ export const SEED_LAYOUT = {
   patterns: 'patterns',
   relations: 'relations',
   situations: 'situations.json',
+  traitPairs: 'trait-pairs.json',
 } as const;
 
 function displayPath(file: string): string {
@@ -24,12 +26,17 @@ function displayPath(file: string): string {
   return rel && !rel.startsWith('..') ? rel : file;
 }
 
-async function readJsonFile(file: string, problems: InputProblem[]): Promise<SourceFile | undefined> {
+async function readJsonFile(
+  file: string,
+  problems: InputProblem[],
+  optional = false,
+): Promise<SourceFile | undefined> {
   const shown = displayPath(file);
   let text: string;
   try {
     text = await readFile(file, 'utf8');
   } catch (err) {
+    if (optional && (err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     problems.push({
       file: shown,
       path: '(file)',
@@ -68,12 +75,27 @@ export async function loadSeed(dir: string = SHIPPED_SEED_DIR): Promise<Catalog>
   return catalog;
 }
 
-export async function checkSeed(dir: string): Promise<{ catalog: Catalog; problems: InputProblem[] }> {
+/**
+ * The reviewed compatible trait pairs of a seed directory (`trait-pairs.json`), validated with the
+ * rest of the seed; an empty list when the seed has no such file.
+ */
+export async function loadTraitVerdicts(dir: string = SHIPPED_SEED_DIR): Promise<CompatibleVerdict[]> {
+  const { traitVerdicts, problems } = await checkSeed(dir);
+  if (problems.length) {
+    throw new InvalidInputError(`${problems.length} problem(s) in seed ${displayPath(dir)}`, problems);
+  }
+  return traitVerdicts ?? [];
+}
+
+export async function checkSeed(
+  dir: string,
+): Promise<{ catalog: Catalog; traitVerdicts?: CompatibleVerdict[]; problems: InputProblem[] }> {
   const problems: InputProblem[] = [];
-  const [patterns, relations, situationsFile] = await Promise.all([
+  const [patterns, relations, situationsFile, traitPairs] = await Promise.all([
     readJsonDir(path.join(dir, SEED_LAYOUT.patterns), problems),
     readJsonDir(path.join(dir, SEED_LAYOUT.relations), problems),
     readJsonFile(path.join(dir, SEED_LAYOUT.situations), problems),
+    readJsonFile(path.join(dir, SEED_LAYOUT.traitPairs), problems, true),
   ]);
   if (patterns.length === 0 && !problems.length) {
     problems.push({
@@ -82,6 +104,11 @@ export async function checkSeed(dir: string): Promise<{ catalog: Catalog; proble
       message: 'no pattern files (*.json) found',
     });
   }
-  const result = validateCatalog({ patterns, relations, situations: situationsFile ? [situationsFile] : [] });
-  return { catalog: result.catalog, problems: [...problems, ...result.problems] };
+  const result = validateCatalog({
+    patterns,
+    relations,
+    situations: situationsFile ? [situationsFile] : [],
+    ...(traitPairs ? { traitPairs } : {}),
+  });
+  return { ...result, problems: [...problems, ...result.problems] };
 }

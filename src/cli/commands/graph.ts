@@ -5,8 +5,11 @@ import { type Command, Option } from 'commander';
 import { analyzeGraph } from '../../analysis/analyze.js';
 import { EXPORT_FORMATS, type ExportFormat, exportGraph } from '../../analysis/export.js';
 import { type LintItem, lintGraph } from '../../analysis/lint.js';
-import { SHIPPED_SEED_DIR, loadSeed } from '../../store/seed.js';
-import { type CliContext, withStore } from '../context.js';
+import { traitBlocks, traitMatrix, traitMatrixCsv } from '../../analysis/traits.js';
+import { TRAIT_VERDICTS } from '../../model/index.js';
+import { SHIPPED_SEED_DIR, loadSeed, loadTraitVerdicts } from '../../store/seed.js';
+import { type CliContext, configFor, withStore } from '../context.js';
+import { table } from '../output.js';
 import { parseNumberIn } from '../options.js';
 
 export function registerGraphCommands(program: Command, ctx: CliContext): void {
@@ -23,7 +26,8 @@ export function registerGraphCommands(program: Command, ctx: CliContext): void {
     .option('--json', 'print {errors, review} as JSON')
     .action(async (opts: { minEdges: number; errorsOnly?: boolean; json?: boolean }, cmd: Command) => {
       const catalog = await withStore(cmd, ctx, (s) => s.snapshot());
-      const report = lintGraph(catalog, { minCausalEdges: opts.minEdges });
+      const traitVerdicts = await loadTraitVerdicts(configFor(cmd, ctx).seedDir);
+      const report = lintGraph(catalog, { minCausalEdges: opts.minEdges, traitVerdicts });
       if (opts.json) ctx.io.out(JSON.stringify(report, null, 2));
       else {
         const show = (title: string, items: LintItem[]) => {
@@ -37,6 +41,28 @@ export function registerGraphCommands(program: Command, ctx: CliContext): void {
         if (!opts.errorsOnly) show('review', report.review);
       }
       if (report.errors.length) process.exitCode = 1;
+    });
+
+  program
+    .command('traits')
+    .description(
+      'the trait matrix: one verdict for every pair of trait adjectives (EXCLUDES, CONFLICTS, MODULATES, REINFORCES or compatible); a summary per dimension block',
+    )
+    .option('--json', 'print every pair as a JSON array of {a, b, verdict, relations?, reason?}')
+    .option('--jsonl', 'print every pair as JSON lines')
+    .option('--csv', 'print every pair as CSV (a, b, verdict, relations, reason) for spreadsheets')
+    .action(async (opts: { json?: boolean; jsonl?: boolean; csv?: boolean }, cmd: Command) => {
+      const catalog = await withStore(cmd, ctx, (s) => s.snapshot());
+      const pairs = traitMatrix(catalog, await loadTraitVerdicts(configFor(cmd, ctx).seedDir));
+      if (opts.csv) return ctx.io.out(traitMatrixCsv(pairs));
+      if (opts.jsonl) return ctx.io.out(pairs.map((p) => JSON.stringify(p)).join('\n'));
+      if (opts.json) return ctx.io.out(JSON.stringify(pairs, null, 2));
+      const rows = traitBlocks(catalog, pairs).map((b) => [
+        b.block,
+        String(b.pairs),
+        ...TRAIT_VERDICTS.map((v) => String(b.verdicts[v])),
+      ]);
+      ctx.io.out(table([['block', 'pairs', ...TRAIT_VERDICTS], ...rows]));
     });
 
   program

@@ -12,6 +12,7 @@ import {
   STRATEGIES,
   type Strategy,
 } from '../../model/index.js';
+import { CONFLICT_MODES, type ConflictMode, TWIN_MODES, type TwinMode } from '../../sample/characters.js';
 import { coverageReport } from '../../sample/coverage.js';
 import { DIAMONDS, type SampleOptions, expandSituations } from '../../sample/options.js';
 import { sampleScenarios } from '../../sample/sample.js';
@@ -80,7 +81,8 @@ interface SampleFlags {
   situation?: string[];
   crossSituations?: boolean;
   characters?: [number, number];
-  conflicts?: 'inner' | 'split' | 'any';
+  conflicts?: ConflictMode;
+  twins?: TwinMode;
   motifs?: Partial<Record<Motif, number>>;
   allowFewer?: boolean;
   save?: boolean;
@@ -127,8 +129,14 @@ export function registerSampleCommands(program: Command, ctx: CliContext): void 
     .addOption(
       new Option(
         '--conflicts <mode>',
-        'CONFLICTS pairs inside one character (inner) or across two (split)',
-      ).choices(['inner', 'split', 'any']),
+        'CONFLICTS edges of scope "either": inside one character (inner) or across two (split); "within" and "between" edges always follow their scope',
+      ).choices(CONFLICT_MODES),
+    )
+    .addOption(
+      new Option(
+        '--twins <mode>',
+        'near-twins (VARIANT_OF): in different characters (separate, default), never in one scenario (forbid), or anywhere (allow)',
+      ).choices(TWIN_MODES),
     )
     .option(
       '--motifs <shares>',
@@ -162,6 +170,7 @@ export function registerSampleCommands(program: Command, ctx: CliContext): void 
           ...(flags.require ? { require: flags.require } : {}),
           ...(flags.characters ? { characters: flags.characters } : {}),
           ...(flags.conflicts ? { conflicts: flags.conflicts } : {}),
+          ...(flags.twins ? { twins: flags.twins } : {}),
           ...(flags.motifs ? { motifs: flags.motifs } : {}),
           ...(avoid ? { avoidIds: avoid } : {}),
         };

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { CostBudget, LlmClient, endpointFromEnv, loadPrices } from '../../llm/index.js';
 import { buildApp } from '../../server/app.js';
+import { loadTraitVerdicts } from '../../store/seed.js';
 import type { ServerLlm } from '../../server/routes/llm.js';
 import { openStore } from '../../store/open-store.js';
 import { type CliContext, configFor } from '../context.js';
@@ -68,8 +69,15 @@ export function registerServeCommand(program: Command, ctx: CliContext): void {
     .action(async (flags: ServeFlags, cmd: Command) => {
       const port = flags.port ?? (ctx.env.PORT ? parseNumberIn('PORT', 0, 65535, true)(ctx.env.PORT) : 5170);
       const llm = await serverLlm(flags, cmd, ctx);
-      const store = await openStore(configFor(cmd, ctx));
-      const app = await buildApp({ store, uiDir: flags.uiDir ?? SHIPPED_UI_DIR, ...(llm ? { llm } : {}) });
+      const config = configFor(cmd, ctx);
+      const traitVerdicts = await loadTraitVerdicts(config.seedDir);
+      const store = await openStore(config);
+      const app = await buildApp({
+        store,
+        uiDir: flags.uiDir ?? SHIPPED_UI_DIR,
+        traitVerdicts,
+        ...(llm ? { llm } : {}),
+      });
       let address: string;
       try {
         address = await app.listen({ port, host: flags.host });

@@ -1,7 +1,14 @@
 /** Health, counts, and the whole graph in the compact form the explorer draws. */
-import { type Catalog, graphHash, isCausal, patternFamily } from '../../model/index.js';
+import { traitMatrix } from '../../analysis/traits.js';
+import {
+  type Catalog,
+  type CompatibleVerdict,
+  graphHash,
+  isCausal,
+  patternFamily,
+} from '../../model/index.js';
 import type { GraphStore } from '../../store/graph-store.js';
-import { GraphSchema, HealthSchema, StatsSchema } from '../schemas/responses.js';
+import { GraphSchema, HealthSchema, StatsSchema, TraitMatrixSchema } from '../schemas/responses.js';
 import type { ApiRoutes } from './define.js';
 import type { z } from 'zod';
 
@@ -26,13 +33,22 @@ export function drawableGraph(catalog: Catalog, hash: string): Graph {
       aliases: p.aliases ?? [],
       degree: degree.get(p.id) ?? 0,
     })),
-    edges: [...catalog.relations]
-      .sort(byId)
-      .map(({ id, type, source, target, strength }) => ({ id, type, source, target, strength })),
+    edges: [...catalog.relations].sort(byId).map((r) => ({
+      id: r.id,
+      type: r.type,
+      source: r.source,
+      target: r.target,
+      strength: r.strength,
+      ...('scope' in r && r.scope ? { scope: r.scope } : {}),
+    })),
   };
 }
 
-export function registerGraphRoutes(routes: ApiRoutes, store: GraphStore): void {
+export function registerGraphRoutes(
+  routes: ApiRoutes,
+  store: GraphStore,
+  traitVerdicts: readonly CompatibleVerdict[],
+): void {
   routes.add({
     method: 'GET',
     url: '/api/health',
@@ -62,5 +78,15 @@ export function registerGraphRoutes(routes: ApiRoutes, store: GraphStore): void 
       // the same content hash stats() reports, without a second round trip to the store
       return drawableGraph(catalog, graphHash(catalog.patterns, catalog.relations));
     },
+  });
+
+  routes.add({
+    method: 'GET',
+    url: '/api/traits',
+    summary:
+      'the trait matrix: every unordered pair of traits (a < b) with one verdict; the deciding relation first',
+    response: TraitMatrixSchema,
+    errors: [503],
+    handler: async () => traitMatrix(await store.snapshot(), traitVerdicts),
   });
 }

@@ -9,6 +9,7 @@ import {
   STRATEGIES,
 } from '../../model/index.js';
 import { EXPORT_FORMATS } from '../../analysis/export.js';
+import { CONFLICT_MODES, TWIN_MODES } from '../../sample/characters.js';
 import { ENCODINGS, PROMPT_FORMATS } from '../../prompt/index.js';
 import { named } from './registry.js';
 
@@ -74,7 +75,14 @@ export const SampleRequestSchema = named(
       .describe('situation ids, or "diamonds", "life-domains", "all" (default the 8 DIAMONDS)'),
     crossSituations: z.boolean().optional(),
     characters: range(1, 8).optional().describe('characters per scenario, [min, max] (default [2, 2])'),
-    conflicts: z.enum(['inner', 'split', 'any']).optional(),
+    conflicts: z
+      .enum(CONFLICT_MODES)
+      .optional()
+      .describe('CONFLICTS edges of scope "either": inner (one character) or split (two); default any'),
+    twins: z
+      .enum(TWIN_MODES)
+      .optional()
+      .describe('near-twins (VARIANT_OF): separate characters (default), forbid in one scenario, or allow'),
     motifs: z.partialRecord(z.enum(MOTIFS), z.number().min(0)).optional().describe('motif strategy shares'),
     allowFewer: z.boolean().optional().describe('return what was found instead of failing with 422'),
   }),

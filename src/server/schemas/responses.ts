@@ -6,6 +6,8 @@ import { z } from 'zod';
 import {
   PatternSchema,
   RELATION_TYPES,
+  TRAIT_VERDICTS,
+  SCOPES,
   RelationSchema,
   ScenarioSchema,
   SituationSchema,
@@ -14,7 +16,13 @@ import { named } from './registry.js';
 
 const count = z.number().int().nonnegative();
 const byType = <S extends z.ZodType>(value: S) =>
-  z.strictObject({ REINFORCES: value, CONFLICTS: value, MODULATES: value, EXCLUDES: value });
+  z.strictObject({
+    REINFORCES: value,
+    CONFLICTS: value,
+    MODULATES: value,
+    EXCLUDES: value,
+    VARIANT_OF: value,
+  });
 
 export const Pattern = named('Pattern', PatternSchema);
 export const Relation = named('Relation', RelationSchema);
@@ -70,8 +78,28 @@ export const GraphEdgeSchema = named(
     source: z.string(),
     target: z.string(),
     strength: z.number(),
+    scope: z.enum(SCOPES).optional().describe('causal edges: within one mind, between two people, or either'),
   }),
 );
+
+export const TraitPairSchema = named(
+  'TraitPair',
+  z.strictObject({
+    a: z.string(),
+    b: z.string().describe('a < b'),
+    verdict: z
+      .enum(TRAIT_VERDICTS)
+      .describe(
+        'EXCLUDES if the pair has one, else the strongest causal type (CONFLICTS, MODULATES, REINFORCES), else compatible',
+      ),
+    relations: z.array(z.string()).optional().describe('every relation between the two, sorted'),
+    reason: z
+      .string()
+      .optional()
+      .describe("the deciding relation's rationale, or the reviewed reason for a compatible call"),
+  }),
+);
+export const TraitMatrixSchema = named('TraitMatrix', z.array(TraitPairSchema));
 
 export const GraphSchema = named(
   'Graph',

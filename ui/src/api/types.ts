@@ -1,6 +1,6 @@
 /** The HTTP API's shapes, as the explorer reads them (see the API contract). */
 
-export const RELATION_TYPES = ['REINFORCES', 'CONFLICTS', 'MODULATES', 'EXCLUDES'] as const;
+export const RELATION_TYPES = ['REINFORCES', 'CONFLICTS', 'MODULATES', 'EXCLUDES', 'VARIANT_OF'] as const;
 export type RelationType = (typeof RELATION_TYPES)[number];
 
 export const DIMENSIONS = [
@@ -15,6 +15,8 @@ export const FAMILIES = [...DIMENSIONS, ...CATEGORIES] as const;
 export type Family = (typeof FAMILIES)[number];
 export type PatternKind = 'trait' | 'social-cognitive';
 export type Pole = '+' | '-';
+export const SCOPES = ['within', 'between', 'either'] as const;
+export type Scope = (typeof SCOPES)[number];
 
 export interface GraphNode {
   id: string;
@@ -32,6 +34,7 @@ export interface GraphEdge {
   source: string;
   target: string;
   strength: number;
+  scope?: Scope;
 }
 
 export interface GraphData {
@@ -53,6 +56,8 @@ export interface Pattern {
   checklist: { id: string; question: string }[];
   aliases?: string[];
   references?: string[];
+  marker?: { facet: string; sense: string; notSenses: string[] };
+  distinctFrom?: { id: string; difference: string }[];
 }
 
 export interface Relation {
@@ -66,6 +71,8 @@ export interface Relation {
   provenance: string;
   condition?: string;
   effect?: string;
+  scope?: Scope;
+  link?: string;
 }
 
 export interface Neighbour {

@@ -29,6 +29,7 @@ export const RELATION_STYLES: Record<RelationType, RelationStyle> = {
   CONFLICTS: { color: '#d62839', dashed: false, directed: false, label: 'conflicts with' },
   MODULATES: { color: '#5c7cfa', dashed: true, directed: true, label: 'modulates' },
   EXCLUDES: { color: '#9d8189', dashed: true, directed: false, label: 'excludes' },
+  VARIANT_OF: { color: '#e09f3e', dashed: true, directed: false, label: 'is a variant of' },
 };
 
 export interface Theme {

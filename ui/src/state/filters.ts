@@ -3,12 +3,14 @@
  * what is drawn. Hidden things are listed (not shown ones), so a new relation type or family
  * appears by default.
  */
-import type { GraphData, GraphEdge, GraphNode, Pole, RelationType } from '../api/types.js';
+import type { GraphData, GraphEdge, GraphNode, Pole, RelationType, Scope } from '../api/types.js';
 
 export interface FilterState {
   hiddenTypes: readonly RelationType[];
   hiddenFamilies: readonly string[];
   hiddenPoles: readonly Pole[];
+  /** Causal edges acting within one mind, between two people, or either (see the scope legend). */
+  hiddenScopes: readonly Scope[];
   minStrength: number;
 }
 
@@ -16,6 +18,7 @@ export const DEFAULT_FILTERS: FilterState = {
   hiddenTypes: [],
   hiddenFamilies: [],
   hiddenPoles: [],
+  hiddenScopes: [],
   minStrength: 0,
 };
 
@@ -35,6 +38,10 @@ export const togglePole =
   (pole: Pole) =>
   (f: FilterState): FilterState => ({ ...f, hiddenPoles: toggled(f.hiddenPoles, pole) });
 
+export const toggleScope =
+  (scope: Scope) =>
+  (f: FilterState): FilterState => ({ ...f, hiddenScopes: toggled(f.hiddenScopes, scope) });
+
 export const setMinStrength =
   (value: number) =>
   (f: FilterState): FilterState => ({ ...f, minStrength: Math.min(1, Math.max(0, value)) });
@@ -43,7 +50,11 @@ export const resetFilters = () => (): FilterState => DEFAULT_FILTERS;
 
 export function isFiltering(f: FilterState): boolean {
   return (
-    f.hiddenTypes.length > 0 || f.hiddenFamilies.length > 0 || f.hiddenPoles.length > 0 || f.minStrength > 0
+    f.hiddenTypes.length > 0 ||
+    f.hiddenFamilies.length > 0 ||
+    f.hiddenPoles.length > 0 ||
+    f.hiddenScopes.length > 0 ||
+    f.minStrength > 0
   );
 }
 
@@ -55,6 +66,7 @@ export function nodeVisible(node: GraphNode, f: FilterState): boolean {
 export function edgeVisible(edge: GraphEdge, f: FilterState, visibleNodes: ReadonlySet<string>): boolean {
   return (
     !f.hiddenTypes.includes(edge.type) &&
+    !(edge.scope && f.hiddenScopes.includes(edge.scope)) &&
     edge.strength >= f.minStrength &&
     visibleNodes.has(edge.source) &&
     visibleNodes.has(edge.target)
@@ -77,13 +89,17 @@ export interface LegendCounts {
   types: Record<string, number>;
   families: Record<string, number>;
   poles: Record<string, number>;
+  scopes: Record<string, number>;
 }
 
 /** Counts per legend item over the whole graph (what toggling the item would show or hide). */
 export function legendCounts(data: GraphData): LegendCounts {
-  const counts: LegendCounts = { types: {}, families: {}, poles: {} };
+  const counts: LegendCounts = { types: {}, families: {}, poles: {}, scopes: {} };
   const bump = (rec: Record<string, number>, key: string) => (rec[key] = (rec[key] ?? 0) + 1);
-  for (const e of data.edges) bump(counts.types, e.type);
+  for (const e of data.edges) {
+    bump(counts.types, e.type);
+    if (e.scope) bump(counts.scopes, e.scope);
+  }
   for (const n of data.nodes) {
     bump(counts.families, n.family);
     if (n.pole) bump(counts.poles, n.pole);

@@ -1,5 +1,5 @@
 /**
- * Neighbourhood of a focused pattern, by direction. CONFLICTS and EXCLUDES are symmetric (stored
+ * Neighbourhood of a focused pattern, by direction. CONFLICTS, EXCLUDES and VARIANT_OF read as symmetric (stored
  * once, source < target), so they count as both incoming and outgoing.
  */
 import type { GraphData, GraphEdge, RelationType } from '../api/types.js';
@@ -7,7 +7,7 @@ import type { GraphData, GraphEdge, RelationType } from '../api/types.js';
 export type Direction = 'both' | 'out' | 'in';
 export const DIRECTIONS: readonly Direction[] = ['both', 'out', 'in'];
 
-const SYMMETRIC: ReadonlySet<RelationType> = new Set(['CONFLICTS', 'EXCLUDES']);
+const SYMMETRIC: ReadonlySet<RelationType> = new Set(['CONFLICTS', 'EXCLUDES', 'VARIANT_OF']);
 export const isDirected = (type: RelationType): boolean => !SYMMETRIC.has(type);
 
 export interface Adjacency {

@@ -4,10 +4,12 @@
  */
 import {
   RELATION_TYPES,
+  SCOPES,
   STRATEGIES,
   type Pole,
   type RelationType,
   type SampleStrategy,
+  type Scope,
 } from '../api/types.js';
 import { DEFAULT_FILTERS, type FilterState } from './filters.js';
 import { DIRECTIONS, type Direction } from './highlight.js';
@@ -84,6 +86,9 @@ export function parseView(search: string): ViewState {
       ),
       hiddenFamilies: list(p.get('hideFam')),
       hiddenPoles: list(p.get('hidePole')).filter((x): x is Pole => x === '+' || x === '-'),
+      hiddenScopes: list(p.get('hideScope')).filter((x): x is Scope =>
+        (SCOPES as readonly string[]).includes(x),
+      ),
       minStrength: Number.isFinite(strength) ? Math.min(1, Math.max(0, strength)) : 0,
     },
     sampler: {
@@ -113,6 +118,7 @@ export function serializeView(v: ViewState): string {
   set('hide', v.filters.hiddenTypes.join(','), '');
   set('hideFam', v.filters.hiddenFamilies.join(','), '');
   set('hidePole', v.filters.hiddenPoles.join(','), '');
+  set('hideScope', v.filters.hiddenScopes.join(','), '');
   set('min', v.filters.minStrength, 0);
   set('strategy', v.sampler.strategy, d.strategy);
   set('n', v.sampler.n, d.n);
