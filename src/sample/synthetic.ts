@@ -1,7 +1,8 @@
 /**
  * Synthetic graphs of any size, for benchmarks and property tests: patterns named p0000…, a mix
- * of traits (with opposite-pole EXCLUDES pairs) and social-cognitive patterns, and causal edges of
- * all three types between random pairs. Deterministic for a seed.
+ * of traits (with opposite-pole EXCLUDES pairs) and social-cognitive patterns, causal edges of
+ * all three types and all three scopes between random pairs, and a few near-twin (VARIANT_OF)
+ * links. Deterministic for a seed.
  */
 import {
   CATEGORIES,
@@ -9,10 +10,14 @@ import {
   DIMENSIONS,
   type Pattern,
   type Relation,
+  type Scope,
+  hash64,
   relationId,
 } from '../model/index.js';
 import { createRandom, randomInt } from './random.js';
 import { DIAMONDS } from './options.js';
+
+const SCOPE_MIX: readonly Scope[] = ['within', 'within', 'within', 'between', 'either'];
 
 function syntheticPattern(i: number, traitShare: number): Pattern {
   const id = `p${String(i).padStart(5, '0')}`;
@@ -51,6 +56,8 @@ export function syntheticCatalog(patterns: number, edgesPerPattern: number, seed
       source: a,
       target: b,
       strength,
+      // from the id, not the random stream, so graphs keep their shape across versions
+      scope: SCOPE_MIX[parseInt(hash64(id).slice(0, 4), 16) % SCOPE_MIX.length]!,
       rationale: 'synthetic',
       evidence: { status: 'theoretical' as const, sources: [] },
       provenance: 'inferred' as const,
@@ -63,10 +70,17 @@ export function syntheticCatalog(patterns: number, edgesPerPattern: number, seed
     );
   }
   // Opposite-pole traits of the same dimension, neighbours in numbering, exclude each other.
+  const linked = (x: string, y: string) =>
+    [...relations.values()].some((r) => (r.source === x && r.target === y) || (r.source === y && r.target === x));
   for (let i = 0; i + 1 < patterns; i += 10) {
     const a = list[i]!;
     const b = list[i + 1]!;
     if (a.kind === 'trait' && b.kind === 'trait') {
+      // one person cannot carry both, so any causal edge between them acts between two people
+      for (const r of relations.values()) {
+        const pair = (r.source === a.id && r.target === b.id) || (r.source === b.id && r.target === a.id);
+        if (pair && r.type !== 'EXCLUDES' && r.type !== 'VARIANT_OF') r.scope = 'between';
+      }
       const id = relationId('EXCLUDES', a.id, b.id);
       relations.set(id, {
         id,
@@ -79,6 +93,23 @@ export function syntheticCatalog(patterns: number, edgesPerPattern: number, seed
         provenance: 'inferred',
       });
     }
+  }
+  // Near-twins: every 50th social-cognitive pattern and the one two places on, if not causally linked.
+  for (let i = 3; i + 2 < patterns; i += 50) {
+    const [a, b] = [list[i]!, list[i + 2]!];
+    if (a.kind !== 'social-cognitive' || b.kind !== 'social-cognitive' || linked(a.id, b.id)) continue;
+    const id = relationId('VARIANT_OF', a.id, b.id);
+    relations.set(id, {
+      id,
+      type: 'VARIANT_OF',
+      link: 'twin',
+      source: a.id,
+      target: b.id,
+      strength: 1,
+      rationale: 'synthetic',
+      evidence: { status: 'theoretical', sources: [] },
+      provenance: 'inferred',
+    });
   }
   return {
     patterns: list,
