@@ -12,6 +12,7 @@ const CONTRACT: [string, string][] = [
   ['get', '/api/health'],
   ['get', '/api/stats'],
   ['get', '/api/graph'],
+  ['get', '/api/traits'],
   ['get', '/api/patterns'],
   ['get', '/api/patterns/{id}'],
   ['get', '/api/relations'],

@@ -28,7 +28,7 @@ describe('psygraph CLI on a seed', () => {
     expect(JSON.parse(stdout)).toEqual({
       patterns: 6,
       relations: 6,
-      byType: { REINFORCES: 3, CONFLICTS: 1, MODULATES: 1, EXCLUDES: 1 },
+      byType: { REINFORCES: 3, CONFLICTS: 1, MODULATES: 1, EXCLUDES: 1, VARIANT_OF: 0 },
       situations: 2,
       scenarios: 0,
       graphHash: graphHash(c.patterns, c.relations),

@@ -45,7 +45,7 @@ describe('psygraph prompt', () => {
       '## Output format',
     ])
       expect(stdout).toContain(heading);
-    expect(stdout).toContain('spotlight effect MODULATES talkative (0.60)');
+    expect(stdout).toContain('spotlight effect MODULATES talkative (0.60, ');
     expect(stdout).toContain('insecure REINFORCES spotlight effect (0.70)');
     const receipt = JSON.parse(stderr);
     expect(receipt.encoding).toBe('o200k_base');

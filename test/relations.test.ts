@@ -4,15 +4,24 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { lintGraph } from '../src/analysis/lint.js';
-import { type Catalog, type Relation, isCausal } from '../src/model/index.js';
-import { loadSeed } from '../src/store/seed.js';
+import {
+  type Catalog,
+  type CompatibleVerdict,
+  type Relation,
+  buildTraitMatrix,
+  isCausal,
+  isTrait,
+} from '../src/model/index.js';
+import { loadSeed, loadTraitVerdicts } from '../src/store/seed.js';
 import { runCli } from './helpers/cli.js';
 import { sentences } from './helpers/text.js';
 
 let catalog: Catalog;
 let causal: Relation[];
+let traitVerdicts: CompatibleVerdict[];
 beforeAll(async () => {
   catalog = await loadSeed();
+  traitVerdicts = await loadTraitVerdicts();
   causal = catalog.relations.filter((r) => isCausal(r.type));
 });
 
@@ -44,15 +53,20 @@ describe('the relation graph', () => {
     expect(cross.length).toBeGreaterThanOrEqual(400);
   });
 
-  it('gives every trait an EXCLUDES partner, and EXCLUDES only joins traits', () => {
+  it('lets EXCLUDES join only traits; a trait without an EXCLUDES partner has every opposite pole graded with a reason', () => {
     const kind = new Map(catalog.patterns.map((p) => [p.id, p.kind]));
     const excludes = catalog.relations.filter((r) => r.type === 'EXCLUDES');
     for (const r of excludes) expect([kind.get(r.source), kind.get(r.target)]).toEqual(['trait', 'trait']);
     const partnered = new Set(excludes.flatMap((r) => [r.source, r.target]));
-    const lonely = catalog.patterns
-      .filter((p) => p.kind === 'trait' && !partnered.has(p.id))
-      .map((p) => p.id);
-    expect(lonely).toEqual([]);
+    const traits = catalog.patterns.filter(isTrait);
+    const matrix = buildTraitMatrix(catalog.patterns, catalog.relations, traitVerdicts);
+    for (const t of traits.filter((x) => !partnered.has(x.id))) {
+      const opposite = traits.filter((o) => o.dimension === t.dimension && o.pole !== t.pole);
+      for (const o of opposite) {
+        const pair = matrix.find((m) => (m.a === t.id && m.b === o.id) || (m.a === o.id && m.b === t.id))!;
+        expect(pair.reason, `${t.id} / ${o.id}`).toBeTruthy();
+      }
+    }
   });
 
   it('explains each edge in 1-3 sentences, and 95% of rationales stay distinct with the names removed', () => {
@@ -79,14 +93,16 @@ describe('the relation graph', () => {
     expect(shapes.size / causal.length).toBeGreaterThanOrEqual(0.95);
   });
 
-  it('calibrates strengths and names a source for every edge it calls established', () => {
+  it('calibrates strengths and names a source for every edge it calls established, EXCLUDES included', () => {
     expect(new Set(causal.map((r) => r.strength)).size).toBeGreaterThanOrEqual(8);
-    const unsourced = causal.filter((r) => r.evidence.status === 'established' && !r.evidence.sources.length);
+    const unsourced = catalog.relations.filter(
+      (r) => r.evidence.status === 'established' && !r.evidence.sources.length,
+    );
     expect(unsourced.map((r) => r.id)).toEqual([]);
   });
 
   it('passes psygraph validate and lint with no errors', async () => {
-    expect(lintGraph(catalog).errors).toEqual([]);
+    expect(lintGraph(catalog, { traitVerdicts }).errors).toEqual([]);
     const env = { PSYGRAPH_DATA_DIR: '.psygraph/never-written' };
     expect((await runCli(['validate'], env)).code).toBe(0);
     const lint = await runCli(['lint', '--errors-only'], env);

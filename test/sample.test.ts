@@ -208,7 +208,10 @@ describe('constraints', () => {
 
   it('honours the number of characters and the conflict mode', () => {
     for (const s of sample({ size: [3, 5], characters: [3, 3] })) expect(s.characters).toHaveLength(3);
-    const conflictPairs = causal.filter((r) => r.type === 'CONFLICTS').map((r) => pair(r.source, r.target));
+    // the conflict mode decides only for CONFLICTS edges that may act either way
+    const conflictPairs = causal
+      .filter((r) => r.type === 'CONFLICTS' && (r.scope ?? 'either') === 'either')
+      .map((r) => pair(r.source, r.target));
     const conflicting = new Set(conflictPairs);
     const owner = (s: Scenario) =>
       new Map(s.characters.flatMap((c, i) => c.patterns.map((p) => [p, i] as const)));

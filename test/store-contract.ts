@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   type Catalog,
   InvalidInputError,
+  type Relation,
   NotFoundError,
   type Scenario,
   graphHash,
@@ -63,7 +64,7 @@ export function describeStoreContract(backend: string, open: () => Promise<Opene
         expect(await store.stats()).toEqual({
           patterns: 6,
           relations: 6,
-          byType: { REINFORCES: 3, CONFLICTS: 1, MODULATES: 1, EXCLUDES: 1 },
+          byType: { REINFORCES: 3, CONFLICTS: 1, MODULATES: 1, EXCLUDES: 1, VARIANT_OF: 0 },
           situations: 2,
           scenarios: 0,
           graphHash: graphHash(seed.patterns, seed.relations),
@@ -183,6 +184,32 @@ export function describeStoreContract(backend: string, open: () => Promise<Opene
         await store.upsertRelations([{ ...r, strength: 0.45 }]);
         const got = await store.listRelations({ pattern: 'quiet', type: 'REINFORCES' });
         expect(got).toEqual([{ ...r, strength: 0.45 }]);
+      });
+
+      it('keeps trait markers, edge scopes and near-twin links exactly, and counts VARIANT_OF', async () => {
+        const shy = makePattern(
+          'shy',
+          { kind: 'trait', dimension: 'extraversion', pole: '-' },
+          {
+            marker: { facet: 'sociability', sense: 'uneasy and hesitant with people', notSenses: ['quiet'] },
+          },
+        );
+        await store.upsertPatterns([shy]);
+        const scoped = makeRelation('REINFORCES', 'shy', 'spotlight-effect', 0.6, { scope: 'within' });
+        const twin = {
+          ...makeRelation('VARIANT_OF', 'quiet', 'shy', 1),
+          link: 'twin',
+        } as Relation;
+        await store.upsertRelations([scoped, twin]);
+        expect(await store.getPattern('shy')).toEqual(shy);
+        expect(await store.listRelations({ pattern: 'shy' })).toEqual(
+          [twin, scoped].sort((a, b) => a.id.localeCompare(b.id)),
+        );
+        expect((await store.stats()).byType.VARIANT_OF).toBe(1);
+        const hood = await store.getNeighbourhood('shy');
+        expect(hood.neighbours.VARIANT_OF).toEqual([
+          expect.objectContaining({ direction: 'both', pattern: expect.objectContaining({ id: 'quiet' }) }),
+        ]);
       });
 
       it('deletes patterns together with their relations', async () => {

@@ -15,6 +15,7 @@ import { Neo4jStore } from '../src/store/neo4j-store.js';
 import { sampleWalkServerSide } from '../src/store/neo4j-walk.js';
 import { loadSeed } from '../src/store/seed.js';
 import { runCli, startServe, stopServe } from './helpers/cli.js';
+import { castViolations } from './helpers/cast.js';
 import { tempDir } from './helpers/tmp.js';
 import { describeStoreContract } from './store-contract.js';
 
@@ -66,6 +67,28 @@ describe.skipIf(!uri)('Neo4j backend', () => {
       const server = await sampleWalkServerSide(store, options, hash);
       const memory = sampleScenarios(catalog, { ...options, strategy: 'walk' }).scenarios;
       expect(server).toEqual(memory);
+    });
+
+    it('keeps EXCLUDES pairs, between edges and near-twins apart and within edges together, under every conflict mode', async () => {
+      const snapshot = await store.snapshot();
+      for (const conflicts of ['inner', 'split', 'any'] as const) {
+        const { scenarios } = sampleScenarios(snapshot, {
+          n: 200,
+          seed: 4,
+          conflicts,
+          characters: [1, 3],
+          allowFewer: true,
+        });
+        expect(scenarios.length).toBeGreaterThan(100);
+        expect(scenarios.flatMap((s) => castViolations(snapshot, s))).toEqual([]);
+        const hash = graphHash(snapshot.patterns, snapshot.relations);
+        const server = await sampleWalkServerSide(
+          store,
+          { n: 30, seed: 4, conflicts, characters: [1, 3] },
+          hash,
+        );
+        expect(server.flatMap((s) => castViolations(snapshot, s))).toEqual([]);
+      }
     });
 
     it('gives the same scenarios from a Neo4j snapshot as from the seed', async () => {

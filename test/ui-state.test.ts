@@ -132,7 +132,13 @@ describe('legend filters', () => {
     const after = toggleType('EXCLUDES')(toggleFamily('openness')(before));
     expect(before).toEqual({ ...DEFAULT_FILTERS, hiddenTypes: ['REINFORCES'] });
     expect(after.hiddenTypes).toEqual(['REINFORCES', 'EXCLUDES']);
-    expect(DEFAULT_FILTERS).toEqual({ hiddenTypes: [], hiddenFamilies: [], hiddenPoles: [], minStrength: 0 });
+    expect(DEFAULT_FILTERS).toEqual({
+      hiddenTypes: [],
+      hiddenFamilies: [],
+      hiddenPoles: [],
+      hiddenScopes: [],
+      minStrength: 0,
+    });
   });
 
   it('hide the edges of a hidden relation type but keep every pattern', () => {
@@ -197,6 +203,7 @@ describe('legend filters', () => {
       types: { REINFORCES: 2, CONFLICTS: 1, MODULATES: 1, EXCLUDES: 1 },
       families: { 'emotional-stability': 2, 'cognitive-bias': 1, 'social-influence': 1, extraversion: 2 },
       poles: { '-': 2, '+': 2 },
+      scopes: {},
     });
   });
 
@@ -205,6 +212,7 @@ describe('legend filters', () => {
       types: {},
       families: {},
       poles: {},
+      scopes: {},
     });
     const v = visibleSubgraph({ graphHash: '', nodes: [], edges: [] }, DEFAULT_FILTERS);
     expect(v.nodes.size + v.edges.size).toBe(0);
@@ -397,8 +405,8 @@ describe('the shareable URL', () => {
 describe('neighbourhood highlight', () => {
   const adj = buildAdjacency(GRAPH);
 
-  it('treats CONFLICTS and EXCLUDES as undirected, REINFORCES and MODULATES as directed', () => {
-    expect(RELATION_TYPES.filter((t) => !isDirected(t))).toEqual(['CONFLICTS', 'EXCLUDES']);
+  it('treats CONFLICTS, EXCLUDES and VARIANT_OF as undirected, REINFORCES and MODULATES as directed', () => {
+    expect(RELATION_TYPES.filter((t) => !isDirected(t))).toEqual(['CONFLICTS', 'EXCLUDES', 'VARIANT_OF']);
   });
 
   it('shows outgoing directed edges and symmetric edges for direction "out"', () => {

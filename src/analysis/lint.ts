@@ -75,7 +75,12 @@ function contradictoryPairs(relations: readonly Relation[]): LintItem[] {
   return items;
 }
 
-function thinPatterns(catalog: Catalog, min: number): LintItem[] {
+/**
+ * Patterns too thinly connected to sample, and (when the trait pairs are not graded) traits with
+ * no EXCLUDES partner. With a graded trait matrix a trait may rightly have none — the list holds
+ * no near antonym of it (generous) — and ungradedTraitPairs checks the matrix instead.
+ */
+function thinPatterns(catalog: Catalog, min: number, graded: boolean): LintItem[] {
   const items: LintItem[] = [];
   for (const p of catalog.patterns) {
     const causal = catalog.relations.filter(
@@ -96,6 +101,7 @@ function thinPatterns(catalog: Catalog, min: number): LintItem[] {
       });
     }
     if (
+      !graded &&
       p.kind === 'trait' &&
       !catalog.relations.some((r) => r.type === 'EXCLUDES' && (r.source === p.id || r.target === p.id))
     ) {
@@ -273,7 +279,7 @@ export function lintGraph(catalog: Catalog, options: LintOptions = {}): LintRepo
   return {
     errors: [
       ...contradictoryPairs(catalog.relations),
-      ...thinPatterns(catalog, options.minCausalEdges ?? 4),
+      ...thinPatterns(catalog, options.minCausalEdges ?? 4, options.traitVerdicts !== undefined),
       ...unknownSituations(catalog),
       ...(options.traitVerdicts ? ungradedTraitPairs(catalog, options.traitVerdicts) : []),
       ...excluded.errors,

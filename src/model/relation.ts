@@ -35,7 +35,7 @@ const relationFields = {
   provenance: z.enum(PROVENANCES),
 };
 
-const causalFields = { ...relationFields, scope: z.enum(SCOPES).optional() };
+const causalFields = { ...relationFields, scope: z.enum(SCOPES) };
 
 export const ReinforcesSchema = z.strictObject({ ...causalFields, type: z.literal('REINFORCES') });
 export const ConflictsSchema = z.strictObject({ ...causalFields, type: z.literal('CONFLICTS') });

@@ -119,6 +119,8 @@ export function sampleFromView(view: SamplerView, options: SampleOptions, hash: 
     const made = emit(view, opts, proposal.nodes, hash, random);
     if (!made) {
       fail('no valid cast: EXCLUDES, edge scopes, near-twins or the conflict mode leave no assignment');
+      // coverage would propose the same least-used start again and again: move past it for now
+      if (opts.strategy === 'coverage' && !opts.core.length) state.stuck.add(proposal.nodes[0]!);
       continue;
     }
     let accepted = false;

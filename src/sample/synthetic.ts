@@ -71,7 +71,9 @@ export function syntheticCatalog(patterns: number, edgesPerPattern: number, seed
   }
   // Opposite-pole traits of the same dimension, neighbours in numbering, exclude each other.
   const linked = (x: string, y: string) =>
-    [...relations.values()].some((r) => (r.source === x && r.target === y) || (r.source === y && r.target === x));
+    [...relations.values()].some(
+      (r) => (r.source === x && r.target === y) || (r.source === y && r.target === x),
+    );
   for (let i = 0; i + 1 < patterns; i += 10) {
     const a = list[i]!;
     const b = list[i + 1]!;

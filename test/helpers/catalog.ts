@@ -44,6 +44,8 @@ export function makeRelation(
     source,
     target,
     strength,
+    // causal edges need a scope; a fixture's acts either way unless the test says otherwise
+    ...(type === 'EXCLUDES' || type === 'VARIANT_OF' ? {} : { scope: 'either' as const }),
     rationale: `${source} acts on ${target}.`,
     evidence: { status: 'theoretical' as const, sources: [] },
     provenance: 'curated' as const,
