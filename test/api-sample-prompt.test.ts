@@ -151,7 +151,9 @@ describe('POST /api/prompt', () => {
   it('gives OpenAI messages and a role-play prompt for a chosen character', async () => {
     const openai = await prompt({ ...draft, format: 'openai' });
     expect('messages' in openai && openai.messages.map((m) => m.role)).toEqual(['system', 'user']);
-    const roleplay = await prompt({ ...draft, format: 'roleplay', character: 1 });
+    // warm acts on the halo effect between two people, so the draft casts two characters
+    const between = { patterns: ['warm', 'halo-effect'], situation: 'sociality' };
+    const roleplay = await prompt({ ...between, format: 'roleplay', character: 1 });
     expect('character' in roleplay && roleplay.character).toBe('Supporting character 1');
   });
 

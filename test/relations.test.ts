@@ -11,6 +11,7 @@ import {
   buildTraitMatrix,
   isCausal,
   isTrait,
+  rubricStrength,
 } from '../src/model/index.js';
 import { loadSeed, loadTraitVerdicts } from '../src/store/seed.js';
 import { runCli } from './helpers/cli.js';
@@ -99,6 +100,49 @@ describe('the relation graph', () => {
       (r) => r.evidence.status === 'established' && !r.evidence.sources.length,
     );
     expect(unsourced.map((r) => r.id)).toEqual([]);
+  });
+
+  it('gives every causal edge a scope and a rubric strength', () => {
+    const unscoped = causal.filter((r) => !('scope' in r) || !r.scope);
+    expect(unscoped.map((r) => r.id)).toEqual([]);
+    const off = causal.filter(
+      (r) =>
+        !('strengthBasis' in r) ||
+        !r.strengthBasis ||
+        rubricStrength(r.strengthBasis, r.evidence.status) !== r.strength,
+    );
+    expect(off.map((r) => r.id)).toEqual([]);
+    // the scale is used: the weakest and strongest tenths differ, and fewer than 70% sit in 0.30-0.65
+    const strengths = causal.map((r) => r.strength).sort((a, b) => a - b);
+    expect(strengths[Math.floor(strengths.length * 0.1)]!).toBeLessThanOrEqual(0.25);
+    expect(strengths[Math.floor(strengths.length * 0.9)]!).toBeGreaterThanOrEqual(0.65);
+    const middle = strengths.filter((x) => x >= 0.3 && x <= 0.65).length / strengths.length;
+    expect(middle).toBeLessThan(0.7);
+  });
+
+  it('grades evidence honestly: supported edges cite both sides, and 60%+ of causal edges have a source to follow', () => {
+    const referenced = new Set(catalog.patterns.filter((p) => p.references?.length).map((p) => p.id));
+    const followable = (r: Relation) =>
+      r.evidence.sources.length > 0 || (referenced.has(r.source) && referenced.has(r.target));
+    const unsupported = causal.filter((r) => r.evidence.status === 'supported' && !followable(r));
+    expect(unsupported.map((r) => r.id)).toEqual([]);
+    expect(causal.filter(followable).length / causal.length).toBeGreaterThanOrEqual(0.6);
+  });
+
+  it('links near-twins with VARIANT_OF and never also with REINFORCES', () => {
+    const variants = catalog.relations.filter((r) => r.type === 'VARIANT_OF');
+    expect(variants.length).toBeGreaterThanOrEqual(20);
+    const key = (a: string, b: string) => [a, b].sort().join('|');
+    const twinPairs = new Set(variants.map((r) => key(r.source, r.target)));
+    for (const [a, b] of [
+      ['jealous', 'jealousy'],
+      ['psychological-reactance-theory', 'reactance'],
+      ['social-comparison-bias', 'social-comparison-theory'],
+    ]) {
+      expect(twinPairs.has(key(a!, b!)), `${a} / ${b}`).toBe(true);
+    }
+    const both = causal.filter((r) => r.type === 'REINFORCES' && twinPairs.has(key(r.source, r.target)));
+    expect(both.map((r) => r.id)).toEqual([]);
   });
 
   it('passes psygraph validate and lint with no errors', async () => {

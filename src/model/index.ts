@@ -8,3 +8,4 @@ export * from './scenario.js';
 export * from './situation.js';
 export * from './validate.js';
 export * from './trait-matrix.js';
+export * from './strength.js';

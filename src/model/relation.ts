@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { IdSchema } from './pattern.js';
+import { StrengthBasisSchema } from './strength.js';
 
 export const EVIDENCE_STATUSES = ['established', 'supported', 'theoretical'] as const;
 export const PROVENANCES = ['curated', 'imported', 'inferred'] as const;
@@ -35,7 +36,12 @@ const relationFields = {
   provenance: z.enum(PROVENANCES),
 };
 
-const causalFields = { ...relationFields, scope: z.enum(SCOPES) };
+const causalFields = {
+  ...relationFields,
+  scope: z.enum(SCOPES),
+  /** The rubric judgements the strength follows from (see rubricStrength); the shipped graph has them all. */
+  strengthBasis: StrengthBasisSchema.optional(),
+};
 
 export const ReinforcesSchema = z.strictObject({ ...causalFields, type: z.literal('REINFORCES') });
 export const ConflictsSchema = z.strictObject({ ...causalFields, type: z.literal('CONFLICTS') });

@@ -4,6 +4,7 @@ import { isCausal, isStoredOnce, relationId, slugify } from './ids.js';
 import { FACETS, type Pattern, PatternSchema } from './pattern.js';
 import { type Relation, RelationSchema } from './relation.js';
 import { type Situation, SituationSchema } from './situation.js';
+import { rubricStrength } from './strength.js';
 import { type CompatibleVerdict, CompatibleVerdictSchema, checkTraitVerdicts } from './trait-matrix.js';
 
 /** The whole graph as plain data: what the seed holds and what a store snapshot returns. */
@@ -173,6 +174,12 @@ function checkRelations(
         'source',
         `${r.type === 'VARIANT_OF' ? 'a twin VARIANT_OF' : r.type} is symmetric and is stored once with source < target: swap "${r.source}" and "${r.target}"`,
       );
+    }
+    if ('strengthBasis' in r && r.strengthBasis) {
+      const expected = rubricStrength(r.strengthBasis, r.evidence.status);
+      if (Math.abs(r.strength - expected) > 1e-9) {
+        at('strength', `the rubric gives ${expected} for this strengthBasis and evidence (got ${r.strength})`);
+      }
     }
     if (r.evidence.status === 'established' && r.evidence.sources.length === 0) {
       at('evidence.sources', '"established" needs a named source (author, year, title, venue)');

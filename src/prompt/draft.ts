@@ -24,6 +24,13 @@ export interface DraftRequest {
   seed?: number;
 }
 
+/** 2 first (the usual scene), then 1, then more, up to one character per pattern. */
+function defaultCastSizes(patterns: number): number[] {
+  const sizes = [Math.min(2, patterns), 1];
+  for (let c = 3; c <= patterns; c++) sizes.push(c);
+  return [...new Set(sizes)];
+}
+
 export function draftScenario(catalog: Catalog, request: DraftRequest): Scenario {
   const view = buildSamplerView(catalog);
   const ids = [...new Set(request.patterns)];
@@ -35,29 +42,35 @@ export function draftScenario(catalog: Catalog, request: DraftRequest): Scenario
   });
   if (!view.situations.includes(request.situation))
     throw new InvalidInputError(`--situation: unknown situation "${request.situation}"`);
-  const characters = request.characters ?? Math.min(2, ids.length);
-  if (characters > ids.length) {
+  if (request.characters !== undefined && request.characters > ids.length) {
     throw new ConstraintError(
-      `--characters ${characters}: every character needs a pattern, and --patterns gives ${ids.length}`,
+      `--characters ${request.characters}: every character needs a pattern, and --patterns gives ${ids.length}`,
     );
   }
   const seed = request.seed ?? 1;
-  const scenario = assembleScenario(
-    view,
-    {
-      nodes,
-      situation: request.situation,
-      characters,
-      conflicts: request.conflicts ?? 'any',
-      strategy: 'manual',
-      seed,
-      graphHash: graphHash(catalog.patterns, catalog.relations),
-    },
-    createRandom(seed),
-  );
+  const hash = graphHash(catalog.patterns, catalog.relations);
+  const cast = (characters: number) =>
+    assembleScenario(
+      view,
+      {
+        nodes,
+        situation: request.situation,
+        characters,
+        conflicts: request.conflicts ?? 'any',
+        strategy: 'manual',
+        seed,
+        graphHash: hash,
+      },
+      createRandom(seed),
+    );
+  // Without --characters: two characters where the edges allow, else as many as they need
+  // (a `within` edge keeps its pair in one character; EXCLUDES and `between` edges split them).
+  const tries = request.characters !== undefined ? [request.characters] : defaultCastSizes(ids.length);
+  let scenario: Scenario | undefined;
+  for (const characters of tries) if (!scenario) scenario = cast(characters);
   if (!scenario) {
     throw new ConstraintError(
-      `--characters ${characters}: no cast keeps every EXCLUDES pair of these patterns apart; allow more characters`,
+      `--characters ${tries.join(' or ')}: no cast keeps EXCLUDES pairs and between-person edges across characters and within-one-mind edges inside one; change the number of characters`,
     );
   }
   return scenario;
