@@ -178,7 +178,10 @@ function checkRelations(
     if ('strengthBasis' in r && r.strengthBasis) {
       const expected = rubricStrength(r.strengthBasis, r.evidence.status);
       if (Math.abs(r.strength - expected) > 1e-9) {
-        at('strength', `the rubric gives ${expected} for this strengthBasis and evidence (got ${r.strength})`);
+        at(
+          'strength',
+          `the rubric gives ${expected} for this strengthBasis and evidence (got ${r.strength})`,
+        );
       }
     }
     if (r.evidence.status === 'established' && r.evidence.sources.length === 0) {

@@ -135,6 +135,19 @@ describe.skipIf(!hasChromium)('explorer (headless Chromium)', () => {
     expect(await attr('data-visible-edges')).toBe(totals.edges);
   });
 
+  it('filters causal edges by scope from the legend', async () => {
+    const graphData = (await (await fetch(`${server.url}/api/graph`)).json()) as {
+      edges: { scope?: string }[];
+    };
+    const between = graphData.edges.filter((e) => e.scope === 'between').length;
+    expect(between).toBeGreaterThan(0);
+    await page.click('[data-testid="legend-scope-between"]');
+    await page.waitForFunction(graphAttrIs('data-visible-edges', totals.edges - between));
+    expect(page.url()).toContain('hideScope=between');
+    await page.click('[data-testid="legend-scope-between"]');
+    expect(await attr('data-visible-edges')).toBe(totals.edges);
+  });
+
   it('samples scenarios and highlights the chosen one’s subgraph', async () => {
     await page.click('[data-testid="tab-sampler"]');
     await page.click('[data-testid="run-sample"]');

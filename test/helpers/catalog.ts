@@ -1,11 +1,11 @@
 /** A small, valid catalog for tests: six patterns, six relations, two situations. */
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Catalog, Pattern, Relation, Situation } from '../../src/model/index.js';
+import type { Catalog, Dimension, Pattern, Relation, Situation } from '../../src/model/index.js';
 import { relationId, slugify } from '../../src/model/index.js';
 
 type KindFields =
-  | { kind: 'trait'; dimension: 'extraversion' | 'emotional-stability'; pole: '+' | '-' }
+  | { kind: 'trait'; dimension: Dimension; pole: '+' | '-' }
   | { kind: 'social-cognitive'; category: 'cognitive-bias' | 'social-influence' };
 
 export function makePattern(name: string, fields: KindFields, extra: Partial<Pattern> = {}): Pattern {
