@@ -79,7 +79,9 @@ async function apiWithLlm(
 
 /** A few seed scenarios, the first saved in the library as a draft (no conversation yet). */
 async function drafts(api: Api): Promise<Scenario[]> {
-  const { scenarios } = sampleScenarios(await api.store.snapshot(), { n: 3, seed: 11, size: [2, 3] });
+  // scenarios in which every character carries a pattern (no scene partner), so each can be judged
+  const { scenarios: all } = sampleScenarios(await api.store.snapshot(), { n: 60, seed: 11, size: [2, 3] });
+  const scenarios = all.filter((s) => s.characters.every((c) => c.patterns.length)).slice(0, 3);
   await api.store.saveScenarios([scenarios[0]!]);
   return scenarios;
 }

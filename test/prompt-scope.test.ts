@@ -4,8 +4,8 @@
  * cast places an edge against its scope, the text follows the scope rather than the cast.
  */
 import { describe, expect, it } from 'vitest';
-import { compileChecklist } from '../src/llm/index.js';
-import type { Catalog, Relation, Scenario } from '../src/model/index.js';
+import { type LlmClient, compileChecklist, judgeCharacter } from '../src/llm/index.js';
+import { type Catalog, InvalidInputError, type Relation, type Scenario } from '../src/model/index.js';
 import { compilePrompt, compileRoleplayPrompt, createPromptContext } from '../src/prompt/index.js';
 import { makeRelation, miniCatalog } from './helpers/catalog.js';
 
@@ -89,5 +89,27 @@ describe('edges phrased by scope', () => {
     expect(prompt).toContain('works inside one mind, yet');
     const items = compileChecklist(s, ctx).items.filter((i) => i.level === 'scenario');
     expect(items.some((i) => i.id.includes('insecure--REINFORCES--spotlight-effect'))).toBe(false);
+  });
+
+  it('gives a scene partner (a supporting character with no pattern) a cast line, no checklist items and no judgement', async () => {
+    const s = scenario([['insecure', 'spotlight-effect'], []]);
+    s.relations = ['insecure--REINFORCES--spotlight-effect'];
+    const prompt = compilePrompt(s, ctx).text;
+    expect(prompt).toContain('Supporting character 1 (supporting): carries none of these patterns');
+    expect(prompt).toContain(
+      'Supporting character 1 carries none of these patterns: react as the scene needs',
+    );
+    const checklist = compileChecklist(s, ctx);
+    expect(checklist.items.filter((i) => i.character === 'Supporting character 1')).toEqual([]);
+    const target = {
+      scenario: s,
+      turns: [{ char: 'Protagonist', content: 'Hi.' }],
+      character: 'Supporting character 1',
+      checklist,
+      model: 'm',
+      runs: 1,
+    };
+    // nothing to judge: refused before any model call
+    await expect(judgeCharacter(target, {} as LlmClient)).rejects.toThrow(InvalidInputError);
   });
 });

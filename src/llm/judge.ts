@@ -2,10 +2,10 @@
  * The judge: one character's behaviour in a conversation, scored item by item, +1 shown, 0 not
  * shown, −1 contradicted, each with a span quoted from the conversation. A quote that is not in the
  * conversation fails validation, so a judge cannot invent its evidence. The prompt and schema are
- * ours: the paper's judge prompt is not released (reference/humanllm.md §5.1).
+ * ours: the paper's judge prompt is not released.
  */
 import { z } from 'zod';
-import { MOTIFS, ProvenanceSchema, type Scenario, TurnSchema } from '../model/index.js';
+import { InvalidInputError, MOTIFS, ProvenanceSchema, type Scenario, TurnSchema } from '../model/index.js';
 import type { ChecklistRecord, CheckItem } from './checklist.js';
 import { CheckItemSchema } from './checklist.js';
 import type { CallResult, LlmClient, ReplyFormat } from './client.js';
@@ -103,6 +103,11 @@ export async function judgeCharacter(
   client: LlmClient,
 ): Promise<{ judgement: Judgement; calls: CallResult<JudgeReply>[] }> {
   const items = target.checklist.items.filter((i) => i.character === target.character);
+  if (!items.length) {
+    throw new InvalidInputError(
+      `character: ${target.character} carries none of the scenario's patterns, so there is nothing to judge`,
+    );
+  }
   const text = transcript(target.turns);
   const user = [
     `Scene: ${target.scenario.storyBackground ?? ''}`,

@@ -1,5 +1,5 @@
 /**
- * IPE and MPD in the paper's terms (reference/humanllm.md §5.1): a sample is one character in one
+ * IPE and MPD in the paper's terms: a sample is one character in one
  * scenario; its score is the mean of its items (+1 / 0 / −1); a metric is the mean over samples,
  * × 100, so it runs from −100 to 100. IPE uses the pattern-level items, MPD the scenario-level
  * ones. Each judge run gives one value; k runs give mean ± SD.

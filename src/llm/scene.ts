@@ -1,6 +1,6 @@
 /**
  * Scene synthesis: a sampled scenario → story background, character profiles (about self, about
- * others) and an analysis, in the HumanLLM shape (reference/humanllm.md §2.3, §7). The user
+ * others) and an analysis, in the HumanLLM sample shape. The user
  * message is src/prompt's graph-grounded scene prompt, so the scene rests on the sampled edges.
  */
 import { z } from 'zod';

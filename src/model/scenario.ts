@@ -16,7 +16,12 @@ export type Strategy = (typeof STRATEGIES)[number];
 
 export const CharacterSchema = z.strictObject({
   role: z.enum(['protagonist', 'supporting']),
-  patterns: z.array(IdSchema).min(1, 'every character carries at least one pattern'),
+  /**
+   * The sampled patterns this character carries. The protagonist carries at least one; a
+   * supporting character may carry none (a scene partner) when the edges' scopes keep every
+   * pattern with the protagonist.
+   */
+  patterns: z.array(IdSchema),
   /** Given by synthesis; drafts have none. */
   name: z.string().min(1).optional(),
 });
@@ -45,11 +50,16 @@ export const ScenarioSchema = z.strictObject({
   relations: z.array(z.string()),
   motif: z.enum(MOTIFS).nullable(),
   situation: IdSchema,
-  characters: z.array(CharacterSchema).min(1),
+  characters: z
+    .array(CharacterSchema)
+    .min(1)
+    .refine((cast) => (cast[0]?.patterns.length ?? 0) > 0, {
+      message: 'the protagonist (the first character) carries at least one pattern',
+    }),
   strategy: z.enum(STRATEGIES),
   seed: z.number().int(),
   graphHash: z.string(),
-  // Fields added by synthesis, in the HumanLLM shape (see reference/humanllm.md §2.3).
+  // Fields added by synthesis, in the HumanLLM sample shape (storyBackground, profiles, analysis, turns).
   storyBackground: z.string().optional(),
   charactersProfiles: z.unknown().optional(),
   analysis: z.string().optional(),

@@ -50,7 +50,9 @@ function dynamicsParts(resolved: ResolvedScenario, ctx: PromptContext): string[]
   const t = ctx.templates;
   const causal = resolved.relations.filter((r) => isCausal(r.type));
   const parts = resolved.cast.flatMap((c, i) => [
-    fill(t.dynamics.shows, { character: c.label, patterns: names(c.patterns) }),
+    c.patterns.length
+      ? fill(t.dynamics.shows, { character: c.label, patterns: names(c.patterns) })
+      : fill(t.dynamics.partner, { character: c.label }),
     ...causal
       .filter((r) => isInner(resolved, r) && resolved.carriers.get(r.source)?.[0] === i)
       .map((r) => dynamicsLine(resolved, r, t)),
@@ -83,7 +85,7 @@ export function buildSceneSections(resolved: ResolvedScenario, ctx: PromptContex
     cast: [
       heading(t.headings.cast),
       ...resolved.cast.map((c) =>
-        fill(t.cast.line, {
+        fill(c.patterns.length ? t.cast.line : t.cast.partner, {
           character: c.label,
           role: c.role === 'protagonist' ? t.labels.roleProtagonist : t.labels.roleSupporting,
           patterns: names(c.patterns),

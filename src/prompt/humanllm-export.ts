@@ -1,5 +1,5 @@
 /**
- * Our scenarios in the HumanLLM sample shape (reference/humanllm.md §2.3), plus the fields
+ * Our scenarios in the HumanLLM sample shape, plus the fields
  * psygraph adds (relations, motif, graphHash, seed, provenance), which their tools ignore and our
  * importer recomputes from the graph.
  */

@@ -1,5 +1,5 @@
 /**
- * The HumanLLM release's file shapes (reference/humanllm.md §2), as zod schemas. Tolerant where
+ * The HumanLLM release's file shapes, as zod schemas. Tolerant where
  * the release varies (pattern as a string or a list, checklists as numbered strings, Markdown or
  * keyed aboutOthers, optional variation fields) and strict about types and required fields.
  */

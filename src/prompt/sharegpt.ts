@@ -1,5 +1,5 @@
 /**
- * ShareGPT records in the HumanLLM SFT shape (reference/humanllm.md §2.4): one record per
+ * ShareGPT records in the HumanLLM SFT shape: one record per
  * character per scenario. The target's turns are `gpt`, with their own [inner thoughts]; the
  * other characters' turns are merged into `human` with their [inner thoughts] stripped, because a
  * real conversation partner never hears them. A record starts with `human` (empty if the target

@@ -59,10 +59,13 @@ export const DEFAULT_TEMPLATES = {
   },
   cast: {
     line: '- {character} ({role}): {patterns}',
+    partner:
+      '- {character} ({role}): carries none of these patterns; the scene partner the others act with and react to',
     uncarried: '- Not tied to one character: {patterns}',
   },
   dynamics: {
     shows: '{character} should show {patterns}.',
+    partner: '{character} carries none of these patterns: react as the scene needs, in your own way.',
     reinforcesInner: '- Within {character}, {source} strengthens {target}: let them rise together.',
     conflictsInner:
       '- Inner conflict in {character}: {source} against {target}. Let the inner thought pull one ' +

@@ -1,7 +1,7 @@
 /**
  * Train / evaluation splits of a scenario batch, seeded.
  *
- * - `patterns` (HumanLLM's design, reference/humanllm.md §3.4): hold out OOD patterns (some traits
+ * - `patterns` (HumanLLM's design: out-of-distribution patterns held out of training): hold out OOD patterns (some traits
  *   from distinct Big-Five dimensions plus some social-cognitive ones). ood = scenarios made only
  *   of OOD patterns, id = a sample of scenarios with none, mixed = the ones that mix, train = the
  *   rest of the OOD-free ones.

@@ -177,9 +177,11 @@ export function registerLlmRoutes(routes: ApiRoutes, store: GraphStore, llm: Ser
       const { judge } = need();
       const { scenario, pctx, resolved } = await prepare(body, store);
       const turns = conversationOf(scenario, 'judge');
+      // scene partners carry no pattern, so by default only pattern carriers are judged
       const cast = resolved.cast.map((c) => c.label);
+      const carriers = resolved.cast.filter((c) => c.patterns.length).map((c) => c.label);
       const characters =
-        body.character === undefined ? cast : [cast[characterIndex(resolved, body.character)]!];
+        body.character === undefined ? carriers : [cast[characterIndex(resolved, body.character)]!];
       const checklist = compileChecklist(scenario, pctx);
       const model = scenario.provenance?.model ?? 'conversation';
       const judgements = [];

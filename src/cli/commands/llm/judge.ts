@@ -19,11 +19,14 @@ export function registerJudgeCommand(program: Command, ctx: CliContext): void {
       const checklist = await checklistsFor(flags, withConversation(scenarios, 'judge'), pctx);
       const client = await clientFor(flags, cmd, ctx, modelOf(flags, ctx), new CostBudget(flags.maxCost));
       const items = scenarios.flatMap((s) =>
-        resolveScenario(s, pctx).cast.map((c) => ({
-          id: `${s.id}:${c.label}`,
-          scenario: s,
-          character: c.label,
-        })),
+        // scene partners carry no pattern, so there is nothing of theirs to judge
+        resolveScenario(s, pctx)
+          .cast.filter((c) => c.patterns.length)
+          .map((c) => ({
+            id: `${s.id}:${c.label}`,
+            scenario: s,
+            character: c.label,
+          })),
       );
       const summary = await runBatch({
         label: 'judge',
