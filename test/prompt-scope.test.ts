@@ -6,7 +6,12 @@
 import { describe, expect, it } from 'vitest';
 import { type LlmClient, compileChecklist, judgeCharacter } from '../src/llm/index.js';
 import { type Catalog, InvalidInputError, type Relation, type Scenario } from '../src/model/index.js';
-import { compilePrompt, compileRoleplayPrompt, createPromptContext } from '../src/prompt/index.js';
+import {
+  compilePrompt,
+  compileRoleplayPrompt,
+  createPromptContext,
+  draftScenario,
+} from '../src/prompt/index.js';
 import { makeRelation, miniCatalog } from './helpers/catalog.js';
 
 function catalogWithScopes(): Catalog {
@@ -111,5 +116,17 @@ describe('edges phrased by scope', () => {
     };
     // nothing to judge: refused before any model call
     await expect(judgeCharacter(target, {} as LlmClient)).rejects.toThrow(InvalidInputError);
+  });
+
+  it('drafts a prompt from hand-picked patterns without putting an EXCLUDES pair in one character', () => {
+    for (const seed of [1, 2, 3, 4, 5]) {
+      const s = draftScenario(catalog, {
+        patterns: ['quiet', 'talkative', 'conformity'],
+        situation: 'adversity',
+        seed,
+      });
+      const owner = new Map(s.characters.flatMap((c, i) => c.patterns.map((p) => [p, i] as const)));
+      expect(owner.get('quiet')).not.toBe(owner.get('talkative'));
+    }
   });
 });

@@ -69,18 +69,21 @@ describe.skipIf(!uri)('Neo4j backend', () => {
       expect(server).toEqual(memory);
     });
 
-    it('keeps EXCLUDES pairs, between edges and near-twins apart and within edges together, under every conflict mode', async () => {
+    it('keeps EXCLUDES pairs, between edges and near-twins apart and within edges together, under every strategy and conflict mode', async () => {
       const snapshot = await store.snapshot();
       for (const conflicts of ['inner', 'split', 'any'] as const) {
-        const { scenarios } = sampleScenarios(snapshot, {
-          n: 200,
-          seed: 4,
-          conflicts,
-          characters: [1, 3],
-          allowFewer: true,
-        });
-        expect(scenarios.length).toBeGreaterThan(100);
-        expect(scenarios.flatMap((s) => castViolations(snapshot, s))).toEqual([]);
+        for (const strategy of ['walk', 'coverage', 'motif', 'humanllm'] as const) {
+          const { scenarios } = sampleScenarios(snapshot, {
+            n: 200,
+            seed: 4,
+            strategy,
+            conflicts,
+            characters: [1, 3],
+            allowFewer: true,
+          });
+          expect(scenarios.length, `${strategy} ${conflicts}`).toBeGreaterThan(100);
+          expect(scenarios.flatMap((s) => castViolations(snapshot, s))).toEqual([]);
+        }
         const hash = graphHash(snapshot.patterns, snapshot.relations);
         const server = await sampleWalkServerSide(
           store,

@@ -150,20 +150,21 @@ export function proposeCoverage(state: RunState, random: Random): Proposal {
       return c;
     },
     pick: (candidates, _weights, rng) => {
-      const score = (c: number) => {
-        let edge = Infinity;
-        for (const e of view.adjacency[c]!)
-          if (options.types.has(e.type)) edge = Math.min(edge, edgeUses[e.index]!);
-        return patternUses[c]! * 1e6 + edge;
-      };
+      // least-used pattern first, then the least-used edge; only the least-used patterns need
+      // their edges scanned (the same pool, in the same order, as scoring every candidate)
+      let fewest = Infinity;
+      for (const c of candidates) fewest = Math.min(fewest, patternUses[c]!);
       let best = Infinity;
       let pool: number[] = [];
       for (const c of candidates) {
-        const s = score(c);
-        if (s < best) {
-          best = s;
+        if (patternUses[c] !== fewest) continue;
+        let edge = Infinity;
+        for (const e of view.adjacency[c]!)
+          if (options.types.has(e.type)) edge = Math.min(edge, edgeUses[e.index]!);
+        if (edge < best) {
+          best = edge;
           pool = [c];
-        } else if (s === best) pool.push(c);
+        } else if (edge === best) pool.push(c);
       }
       return pool[randomInt(rng, pool.length)]!;
     },
