@@ -69,49 +69,39 @@ export function syntheticCatalog(patterns: number, edgesPerPattern: number, seed
         : { ...base, type },
     );
   }
-  // Opposite-pole traits of the same dimension, neighbours in numbering, exclude each other.
-  const linked = (x: string, y: string) =>
-    [...relations.values()].some(
-      (r) => (r.source === x && r.target === y) || (r.source === y && r.target === x),
-    );
+  // Causal edges by unordered pair, to find the ones a structural link must agree with.
+  const byPair = new Map<string, Relation[]>();
+  for (const r of relations.values()) {
+    const key = [r.source, r.target].sort().join('|');
+    byPair.set(key, [...(byPair.get(key) ?? []), r]);
+  }
+  const onPair = (x: string, y: string) => byPair.get([x, y].sort().join('|')) ?? [];
+  const structural = (type: 'EXCLUDES' | 'VARIANT_OF', a: string, b: string) => {
+    const id = relationId(type, a, b);
+    const base = {
+      id,
+      source: a,
+      target: b,
+      strength: 1,
+      rationale: 'synthetic',
+      evidence: { status: 'theoretical' as const, sources: [] },
+      provenance: 'inferred' as const,
+    };
+    relations.set(id, type === 'EXCLUDES' ? { ...base, type } : { ...base, type, link: 'twin' });
+  };
+  // Opposite-pole traits of the same dimension, neighbours in numbering, exclude each other; one
+  // person cannot carry both, so any causal edge between them acts between two people.
   for (let i = 0; i + 1 < patterns; i += 10) {
-    const a = list[i]!;
-    const b = list[i + 1]!;
-    if (a.kind === 'trait' && b.kind === 'trait') {
-      // one person cannot carry both, so any causal edge between them acts between two people
-      for (const r of relations.values()) {
-        const pair = (r.source === a.id && r.target === b.id) || (r.source === b.id && r.target === a.id);
-        if (pair && r.type !== 'EXCLUDES' && r.type !== 'VARIANT_OF') r.scope = 'between';
-      }
-      const id = relationId('EXCLUDES', a.id, b.id);
-      relations.set(id, {
-        id,
-        type: 'EXCLUDES',
-        source: a.id,
-        target: b.id,
-        strength: 1,
-        rationale: 'synthetic',
-        evidence: { status: 'theoretical', sources: [] },
-        provenance: 'inferred',
-      });
-    }
+    const [a, b] = [list[i]!, list[i + 1]!];
+    if (a.kind !== 'trait' || b.kind !== 'trait') continue;
+    for (const r of onPair(a.id, b.id)) if ('scope' in r) r.scope = 'between';
+    structural('EXCLUDES', a.id, b.id);
   }
   // Near-twins: every 50th social-cognitive pattern and the one two places on, if not causally linked.
   for (let i = 3; i + 2 < patterns; i += 50) {
     const [a, b] = [list[i]!, list[i + 2]!];
-    if (a.kind !== 'social-cognitive' || b.kind !== 'social-cognitive' || linked(a.id, b.id)) continue;
-    const id = relationId('VARIANT_OF', a.id, b.id);
-    relations.set(id, {
-      id,
-      type: 'VARIANT_OF',
-      link: 'twin',
-      source: a.id,
-      target: b.id,
-      strength: 1,
-      rationale: 'synthetic',
-      evidence: { status: 'theoretical', sources: [] },
-      provenance: 'inferred',
-    });
+    if (a.kind !== 'social-cognitive' || b.kind !== 'social-cognitive' || onPair(a.id, b.id).length) continue;
+    structural('VARIANT_OF', a.id, b.id);
   }
   return {
     patterns: list,
