@@ -5,10 +5,11 @@
 import { writeFile } from 'node:fs/promises';
 import { type AddressInfo, type Socket, connect, createServer } from 'node:net';
 import path from 'node:path';
+import neo4j from 'neo4j-driver';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { exportGraph } from '../src/analysis/export.js';
 import { splitCypherStatements } from '../src/store/cypher-script.js';
-import { StoreUnavailableError, graphHash } from '../src/model/index.js';
+import { StoreDataError, StoreUnavailableError, graphHash } from '../src/model/index.js';
 import { sampleScenarios } from '../src/sample/sample.js';
 import { syntheticCatalog } from '../src/sample/synthetic.js';
 import { Neo4jStore } from '../src/store/neo4j-store.js';
@@ -92,6 +93,26 @@ describe.skipIf(!uri)('Neo4j backend', () => {
         );
         expect(server.flatMap((s) => castViolations(snapshot, s))).toEqual([]);
       }
+    });
+
+    it('reports a damaged document as store_data_invalid naming the record, not as the caller’s mistake', async () => {
+      const id = catalog.patterns[0]!.id;
+      const [row] = await store.query('MATCH (p:Pattern {id: $id}) RETURN p.doc AS doc', { id });
+      // another client damages the stored document behind the store's back
+      const driver = neo4j.driver(uri!);
+      const setDoc = (doc: unknown) =>
+        driver.executeQuery('MATCH (p:Pattern {id: $id}) SET p.doc = $doc', { id, doc });
+      try {
+        await setDoc(JSON.stringify({ id }));
+        const err = await store.getPattern(id).catch((e: unknown) => e);
+        expect(err).toBeInstanceOf(StoreDataError);
+        expect((err as StoreDataError).callerFault).toBe(false);
+        expect((err as Error).message).toContain(`"${id}"`);
+      } finally {
+        await setDoc(row!.doc);
+        await driver.close();
+      }
+      expect(await store.getPattern(id)).toEqual(catalog.patterns[0]);
     });
 
     it('gives the same scenarios from a Neo4j snapshot as from the seed', async () => {

@@ -56,3 +56,19 @@ export class StoreUnavailableError extends PsygraphError {
   readonly code = 'store_unavailable';
   readonly callerFault = false;
 }
+
+/**
+ * Data read back from a store (a data file, a Neo4j document) does not validate: the store's
+ * content is damaged or was written by something else. Not the caller's fault (CLI exit 1,
+ * HTTP 500 `store_data_invalid`); the message names the record.
+ */
+export class StoreDataError extends PsygraphError {
+  readonly code = 'store_data_invalid';
+  readonly callerFault = false;
+  readonly problems: InputProblem[];
+
+  constructor(message: string, problems: InputProblem[] = []) {
+    super(message, problems.length ? { problems } : undefined);
+    this.problems = problems;
+  }
+}

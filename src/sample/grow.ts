@@ -6,7 +6,7 @@
  * each without weighting; one random number in [0, 1) picks a candidate by cumulative weight.
  */
 import type { CausalType } from '../model/index.js';
-import type { Random } from './random.js';
+import { type Random, pickWeighted } from './random.js';
 import { type SamplerView, otherEnd, typeMask } from './view.js';
 
 export interface GrowPolicy {
@@ -39,18 +39,6 @@ function scratchFor(view: SamplerView): Scratch {
     scratches.set(view, s);
   }
   return s;
-}
-
-/** Index into `weights` chosen by one random number and cumulative weight. */
-export function pickByWeight(weights: ArrayLike<number>, u: number): number {
-  let total = 0;
-  for (let i = 0; i < weights.length; i++) total += weights[i]!;
-  let threshold = u * total;
-  for (let i = 0; i < weights.length; i++) {
-    threshold -= weights[i]!;
-    if (threshold < 0) return i;
-  }
-  return weights.length - 1;
 }
 
 /** Adds `node`'s allowed edges to the frontier weights; new candidates are inserted in index order. */
@@ -112,19 +100,7 @@ export function growSet(
         candidates.map((c) => scratch.weight[c]!),
         random,
       );
-    else {
-      let total = 0;
-      for (const c of candidates) total += scratch.weight[c]!;
-      let threshold = random() * total;
-      chosen = candidates[candidates.length - 1]!;
-      for (const c of candidates) {
-        threshold -= scratch.weight[c]!;
-        if (threshold < 0) {
-          chosen = c;
-          break;
-        }
-      }
-    }
+    else chosen = pickWeighted(candidates, scratch.weight, random());
     set.push(chosen);
     scratch.member[chosen] = gen;
     absorb(view, chosen, mask, policy, scratch, gen, frontierNodes);

@@ -22,17 +22,21 @@ export function randomInt(random: Random, n: number): number {
   return Math.floor(random() * n);
 }
 
-/** Picks an index with probability proportional to its weight; -1 if all weights are zero. */
-export function weightedIndex(random: Random, weights: readonly number[]): number {
+/**
+ * The one weighted choice of every walk: with T the total weight of `items` (weights indexed by
+ * item), the first item whose running total passes u × T, or the last when rounding leaves none.
+ * The in-database walk (store/neo4j-walk.ts) applies the same rule in Cypher, and a test against
+ * the real Neo4j pins the two to the same scenarios.
+ */
+export function pickWeighted(items: readonly number[], weights: ArrayLike<number>, u: number): number {
   let total = 0;
-  for (const w of weights) total += w;
-  if (total <= 0) return -1;
-  let r = random() * total;
-  for (let i = 0; i < weights.length; i++) {
-    r -= weights[i]!;
-    if (r < 0) return i;
+  for (const item of items) total += weights[item]!;
+  let threshold = u * total;
+  for (const item of items) {
+    threshold -= weights[item]!;
+    if (threshold < 0) return item;
   }
-  return weights.length - 1;
+  return items[items.length - 1]!;
 }
 
 /** Fisher–Yates shuffle into a new array. */

@@ -6,6 +6,7 @@ import {
   InvalidInputError,
   NotFoundError,
   PsygraphError,
+  StoreDataError,
   zodProblems,
 } from '../model/index.js';
 import { BudgetExceededError, InvalidReplyError, LlmRequestError } from '../llm/index.js';
@@ -25,6 +26,8 @@ function statusOf(err: PsygraphError): number {
   if (err instanceof NotFoundError) return 404;
   if (err instanceof InvalidInputError) return 400;
   if (err instanceof ConstraintError) return 422;
+  // damaged data in the store: the server's problem, named as such
+  if (err instanceof StoreDataError) return 500;
   return err.callerFault ? 400 : 503;
 }
 

@@ -14,6 +14,7 @@ import path from 'node:path';
 import {
   type Catalog,
   InvalidInputError,
+  StoreDataError,
   type Pattern,
   type PatternGraph,
   type Relation,
@@ -118,16 +119,21 @@ export class MemoryStore implements GraphStore {
       relations: [{ file: this.graphFile, data: raw.relations }],
       situations: [{ file: this.graphFile, data: raw.situations }],
     });
-    if (problems.length) throw new InvalidInputError(`data file ${this.graphFile} is invalid`, problems);
+    if (problems.length) throw new StoreDataError(`data file ${this.graphFile} is invalid`, problems);
     return catalog;
   }
 
   private async readScenariosFile(): Promise<Scenario[]> {
     const raw = await this.readFormatted(this.scenariosFile, SCENARIOS_FORMAT);
     if (!Array.isArray(raw.scenarios)) {
-      throw new InvalidInputError(`data file ${this.scenariosFile}: "scenarios" must be an array`);
+      throw new StoreDataError(`data file ${this.scenariosFile}: "scenarios" must be an array`);
     }
-    return parseScenarios(raw.scenarios);
+    try {
+      return parseScenarios(raw.scenarios);
+    } catch (err) {
+      if (!(err instanceof InvalidInputError)) throw err;
+      throw new StoreDataError(`data file ${this.scenariosFile} is invalid: ${err.message}`, err.problems);
+    }
   }
 
   private async readFormatted(file: string, format: string): Promise<Record<string, unknown>> {
@@ -135,10 +141,10 @@ export class MemoryStore implements GraphStore {
     try {
       raw = await readJson(file);
     } catch (err) {
-      throw new InvalidInputError(`data file ${file} is not valid JSON: ${(err as Error).message}`);
+      throw new StoreDataError(`data file ${file} is not valid JSON: ${(err as Error).message}`);
     }
     if (typeof raw !== 'object' || raw === null || (raw as { format?: unknown }).format !== format) {
-      throw new InvalidInputError(`data file ${file} is not a ${format} file`);
+      throw new StoreDataError(`data file ${file} is not a ${format} file`);
     }
     return raw as Record<string, unknown>;
   }

@@ -6,7 +6,6 @@
  * so nothing from the driver (Integer, Node, Record) leaks past the store.
  */
 import {
-  InvalidInputError,
   type Pattern,
   PatternSchema,
   type Relation,
@@ -15,6 +14,7 @@ import {
   ScenarioSchema,
   type Situation,
   SituationSchema,
+  StoreDataError,
   canonicalJson,
   zodProblems,
 } from '../model/index.js';
@@ -75,11 +75,22 @@ export function scenarioRow(s: Scenario) {
   };
 }
 
+/** Every read from Neo4j comes back through here; damaged data is a StoreDataError naming the record. */
 function fromDoc<T>(doc: unknown, schema: z.ZodType<T>, what: string): T {
-  if (typeof doc !== 'string') throw new InvalidInputError(`Neo4j holds a ${what} without a doc property`);
-  const parsed = schema.safeParse(JSON.parse(doc));
+  if (typeof doc !== 'string') throw new StoreDataError(`Neo4j holds a ${what} without a doc property`);
+  let value: unknown;
+  try {
+    value = JSON.parse(doc);
+  } catch {
+    throw new StoreDataError(`Neo4j holds a ${what} whose doc is not JSON: ${doc.slice(0, 60)}`);
+  }
+  const parsed = schema.safeParse(value);
   if (!parsed.success) {
-    throw new InvalidInputError(`Neo4j holds an invalid ${what}`, zodProblems(parsed.error, `neo4j ${what}`));
+    const id = (value as { id?: unknown } | null)?.id;
+    throw new StoreDataError(
+      `Neo4j holds an invalid ${what}${typeof id === 'string' ? ` "${id}"` : ''}`,
+      zodProblems(parsed.error, `neo4j ${what}${typeof id === 'string' ? ` ${id}` : ''}`),
+    );
   }
   return parsed.data;
 }
@@ -91,10 +102,7 @@ export const scenarioFromDoc = (doc: unknown): Scenario => fromDoc(doc, Scenario
 export function situationFromProps(props: unknown): Situation {
   const parsed = SituationSchema.safeParse(props);
   if (!parsed.success) {
-    throw new InvalidInputError(
-      'Neo4j holds an invalid situation',
-      zodProblems(parsed.error, 'neo4j situation'),
-    );
+    throw new StoreDataError('Neo4j holds an invalid situation', zodProblems(parsed.error, 'neo4j situation'));
   }
   return parsed.data;
 }

@@ -17,6 +17,7 @@ import type { ConflictMode, TwinMode } from '../sample/characters.js';
 import { DIAMONDS } from '../sample/options.js';
 import { createRandom, randomInt } from '../sample/random.js';
 import { emit } from '../sample/sample.js';
+import { patternFromDoc, relationFromDoc } from './neo4j-mapping.js';
 import { buildSamplerView } from '../sample/view.js';
 import type { Neo4jStore } from './neo4j-store.js';
 
@@ -100,9 +101,9 @@ export async function sampleWalkServerSide(
 
     // Assemble with the same code as the in-memory sampler, on a view of just these patterns.
     const rows = await store.query(INDUCED, { set });
-    const docs = new Map(rows.map((r) => [JSON.parse(String(r.pattern)).id as string, r]));
-    const patterns = set.map((id) => JSON.parse(String(docs.get(id)!.pattern)));
-    const relations = rows.flatMap((r) => (r.relations as string[]).map((d) => JSON.parse(d)));
+    // read through the mapping layer, like every other read from Neo4j
+    const patterns = rows.map((r) => patternFromDoc(r.pattern));
+    const relations = rows.flatMap((r) => (r.relations as unknown[]).map((d) => relationFromDoc(d)));
     const view = buildSamplerView({ patterns, relations, situations: catalogSituations });
     const made = emit(
       view,
