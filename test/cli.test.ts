@@ -1,8 +1,9 @@
+import { spawn } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { graphHash } from '../src/model/index.js';
-import { runCli } from './helpers/cli.js';
+import { CLI, runCli } from './helpers/cli.js';
 import { makeRelation, miniCatalog, writeSeedDir } from './helpers/catalog.js';
 import { tempDir } from './helpers/tmp.js';
 
@@ -122,5 +123,25 @@ describe('psygraph validate', () => {
     const report = JSON.parse(stdout) as { ok: boolean; problems: unknown[] };
     expect(report.ok).toBe(false);
     expect(report.problems).toHaveLength(5);
+  });
+});
+
+describe('a closed stdout', () => {
+  it.each([
+    ['relations', '--json'],
+    ['sample', '-n', '300', '--seed', '7', '--jsonl'],
+    ['analyze', '--json'],
+  ])('ends `psygraph %s …` quietly with status 0 when the reader goes away', async (...args) => {
+    const child = spawn(process.execPath, [CLI, ...args], {
+      env: { ...process.env, PSYGRAPH_STORE: '', PSYGRAPH_DATA_DIR: '.psygraph/never-written' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    // like `| head -c 10`: read a little, then close the pipe
+    child.stdout.once('data', () => child.stdout.destroy());
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(stderr).not.toMatch(/EPIPE|Error/);
+    expect(code).toBe(0);
   });
 });

@@ -32,6 +32,12 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+// A reader that goes away (`psygraph relations | head`) ends the command quietly, as Unix tools do.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(0);
+  throw err;
+});
+
 main(process.argv).then((code) => {
   process.exitCode = code;
 });
