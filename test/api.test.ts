@@ -3,6 +3,7 @@
  * MemoryStore serving the shipped seed: the catalog routes, export, the explorer and unknown routes.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
+import { request } from 'node:http';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StoreUnavailableError } from '../src/model/index.js';
@@ -40,6 +41,18 @@ afterAll(() => api.stop());
 
 const get = (url: string) => fetch(`${api.base}${url}`);
 
+/** Any method, including ones fetch refuses to send (TRACE), over plain node:http. */
+function rawRequest(method: string, url: string): Promise<{ status: number; allow: string | undefined }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method }, (res) => {
+      res.resume();
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, allow: res.headers.allow }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
 describe('catalog routes', () => {
   it('health and stats describe the shipped graph', async () => {
     expect(HealthSchema.parse(await (await get('/api/health')).json())).toEqual({
@@ -75,10 +88,11 @@ describe('catalog routes', () => {
     expect(traits.every((p) => p.kind === 'trait')).toBe(true);
     const found = PatternListSchema.parse(await (await get('/api/patterns?search=SPOTLIGHT')).json());
     expect(found.map((p) => p.id)).toContain('spotlight-effect');
-    // an empty value is no filter, as a form would send it
-    expect(PatternListSchema.parse(await (await get('/api/patterns?kind=&search=')).json())).toHaveLength(
-      244,
-    );
+    expect(PatternListSchema.parse(await (await get('/api/patterns')).json())).toHaveLength(244);
+    // an empty value is rejected by name (the document declares every parameter non-empty)
+    for (const q of ['/api/patterns?kind=', '/api/relations?pattern=', '/api/scenarios?situation=']) {
+      await expectError(await get(q), 400, 'invalid_input', q.split('?')[1]!.replace('=', ''));
+    }
   });
 
   it('gives one pattern with its neighbours grouped by type', async () => {
@@ -127,10 +141,20 @@ describe('catalog errors', () => {
     expect(error.message).toContain('no-such-pattern');
   });
 
-  it('answers unknown routes and methods with 404 JSON', async () => {
+  it('answers unknown routes with 404 and undeclared methods on known routes with 405 and Allow', async () => {
     await expectError(await get('/api/nothing-here'), 404, 'not_found');
-    await expectError(await fetch(`${api.base}/api/patterns`, { method: 'POST' }), 404, 'not_found');
     await expectError(await get('/elsewhere/page'), 404, 'not_found');
+    const post = await fetch(`${api.base}/api/patterns`, { method: 'POST' });
+    expect(post.headers.get('allow')).toBe('GET, HEAD');
+    await expectError(post, 405, 'method_not_allowed');
+    // before any body parsing: an unusual method with no content type is still a 405
+    for (const method of ['TRACE', 'QUERY', 'PUT']) {
+      const res = await rawRequest(method, `${api.base}/api/patterns/loss-aversion`);
+      expect(res.status, method).toBe(405);
+      expect(res.allow).toBe('GET, HEAD');
+    }
+    const del = await fetch(`${api.base}/api/scenarios/x`, { method: 'PATCH' });
+    expect(del.headers.get('allow')).toBe('DELETE, GET, HEAD');
   });
 
   it('answers 503 when the store is unavailable', async () => {

@@ -1,7 +1,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { CompatibleVerdict } from '../model/index.js';
 import type { GraphStore } from '../store/graph-store.js';
-import { installErrorHandler } from './errors.js';
+import { installErrorHandler, notFoundReply } from './errors.js';
 import { buildOpenApiDocument } from './openapi.js';
 import { ApiRoutes } from './routes/define.js';
 import { registerExportRoutes } from './routes/export.js';
@@ -58,6 +58,13 @@ export async function buildApp({
     handler: async () => (document ??= buildOpenApiDocument(routes.docs)),
   });
 
-  await registerUi(app, store, uiDir);
+  const allowed = (pathname: string) => routes.allowedMethods(pathname);
+  // Before any body parsing: a method the path does not declare is a 405, whatever its body.
+  app.addHook('onRequest', async (request, reply) => {
+    const pathname = request.url.split('?')[0] ?? '/';
+    const methods = pathname.startsWith('/api/') ? allowed(pathname) : [];
+    if (methods.length && !methods.includes(request.method)) return notFoundReply(request, reply, allowed);
+  });
+  await registerUi(app, store, uiDir, allowed);
   return app;
 }

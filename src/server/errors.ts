@@ -80,7 +80,26 @@ export function withFieldNames(err: unknown, renames: Record<string, string> = {
   return err;
 }
 
-export function notFoundReply(request: FastifyRequest, reply: FastifyReply): FastifyReply {
+/**
+ * No route for this method and path: 405 with `Allow` when the path exists under other methods
+ * (`allowed`), else 404.
+ */
+export function notFoundReply(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  allowed: (pathname: string) => string[] = () => [],
+): FastifyReply {
+  const methods = allowed(request.url.split('?')[0] ?? '/');
+  if (methods.length) {
+    return reply
+      .code(405)
+      .header('allow', methods.join(', '))
+      .send(
+        errorBody('method_not_allowed', `${request.method} is not allowed on ${request.url.split('?')[0]}`, {
+          allow: methods,
+        }),
+      );
+  }
   return reply.code(404).send(errorBody('not_found', `no route ${request.method} ${request.url}`));
 }
 

@@ -16,6 +16,7 @@ export async function registerUi(
   app: FastifyInstance,
   store: GraphStore,
   uiDir: string | undefined,
+  allowed: (pathname: string) => string[],
 ): Promise<'ui' | 'landing'> {
   const root = uiDir ? path.resolve(uiDir) : undefined;
   if (root && existsSync(path.join(root, 'index.html'))) {
@@ -23,11 +24,11 @@ export async function registerUi(
     app.setNotFoundHandler((request, reply) => {
       if ((request.method === 'GET' || request.method === 'HEAD') && isAppPath(request.url))
         return reply.sendFile('index.html');
-      return notFoundReply(request, reply);
+      return notFoundReply(request, reply, allowed);
     });
     return 'ui';
   }
-  app.setNotFoundHandler(notFoundReply);
+  app.setNotFoundHandler((request, reply) => notFoundReply(request, reply, allowed));
   app.get('/', async (_request, reply) => {
     const stats = await store.stats();
     return reply

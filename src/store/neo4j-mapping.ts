@@ -102,7 +102,10 @@ export const scenarioFromDoc = (doc: unknown): Scenario => fromDoc(doc, Scenario
 export function situationFromProps(props: unknown): Situation {
   const parsed = SituationSchema.safeParse(props);
   if (!parsed.success) {
-    throw new StoreDataError('Neo4j holds an invalid situation', zodProblems(parsed.error, 'neo4j situation'));
+    throw new StoreDataError(
+      'Neo4j holds an invalid situation',
+      zodProblems(parsed.error, 'neo4j situation'),
+    );
   }
   return parsed.data;
 }

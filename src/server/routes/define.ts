@@ -5,6 +5,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { z } from 'zod';
 import { NoInput } from '../schemas/requests.js';
+import { InvalidInputError } from '../../model/index.js';
 import { parseInput } from '../errors.js';
 
 export type Method = 'GET' | 'POST' | 'DELETE';
@@ -44,14 +45,27 @@ export interface RouteDefinition<
   handler: (input: RouteInput<Q, P, B>, reply: FastifyReply) => Promise<unknown>;
 }
 
-/** Query values left empty (`?kind=`) mean "no filter", as in an HTML form. */
-function withoutEmpty(query: unknown): Record<string, unknown> {
-  const entries = Object.entries((query ?? {}) as Record<string, unknown>);
-  return Object.fromEntries(entries.filter(([, v]) => v !== ''));
+/**
+ * A query parameter given with no value (`?kind=`) is rejected, not read as "no filter": the
+ * document declares every parameter as a non-empty value, and a generated client must be able to
+ * trust that. Leave a parameter out to mean "no filter".
+ */
+function rejectEmpty(query: unknown): unknown {
+  const empty = Object.entries((query ?? {}) as Record<string, unknown>)
+    .filter(([, v]) => v === '')
+    .map(([k]) => k);
+  if (empty.length) {
+    throw new InvalidInputError(
+      `invalid query: ${empty[0]}: must not be empty (leave the parameter out instead)`,
+      empty.map((k) => ({ file: 'query', path: k, message: 'must not be empty' })),
+    );
+  }
+  return query ?? {};
 }
 
 export class ApiRoutes {
   readonly docs: RouteDoc[] = [];
+  private readonly patterns: { method: Method; match: RegExp }[] = [];
 
   constructor(private readonly app: FastifyInstance) {}
 
@@ -62,6 +76,8 @@ export class ApiRoutes {
   >(definition: RouteDefinition<Q, P, B>): void {
     const { handler, ...doc } = definition;
     this.docs.push(doc);
+    const pattern = definition.url.replace(/:[^/]+/g, '[^/]+');
+    this.patterns.push({ method: definition.method, match: new RegExp(`^${pattern}$`) });
     const query = definition.query ?? NoInput;
     const params = definition.params ?? NoInput;
     const body = definition.body;
@@ -70,12 +86,26 @@ export class ApiRoutes {
       url: definition.url,
       handler: async (request, reply) => {
         const input = {
-          query: parseInput(query, withoutEmpty(request.query), 'query'),
+          query: parseInput(query, rejectEmpty(request.query), 'query'),
           params: parseInput(params, request.params ?? {}, 'path'),
           body: body ? parseInput(body, request.body, 'body') : undefined,
         } as RouteInput<Q, P, B>;
         return handler(input, reply);
       },
     });
+  }
+
+  /**
+   * The methods declared for a concrete path (`/api/patterns/x`), HEAD with GET; empty when no
+   * route has the path. An undeclared method on a declared path answers 405 with these in `Allow`.
+   */
+  allowedMethods(pathname: string): string[] {
+    const methods = new Set<string>();
+    for (const p of this.patterns) {
+      if (!p.match.test(pathname)) continue;
+      methods.add(p.method);
+      if (p.method === 'GET') methods.add('HEAD');
+    }
+    return [...methods].sort();
   }
 }

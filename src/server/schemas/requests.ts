@@ -24,11 +24,12 @@ export const IdParams = z.strictObject({ id: z.string().min(1).describe('the id'
 
 export const PatternQuery = z.strictObject({
   kind: z.enum(['trait', 'social-cognitive']).optional().describe('only patterns of this kind'),
-  search: z.string().optional().describe('case-insensitive substring of the id, name or an alias'),
+  search: z.string().min(1).optional().describe('case-insensitive substring of the id, name or an alias'),
 });
 
 const relationTypeList = z
   .string()
+  .min(1)
   .transform((s) => s.split(',').map((t) => t.trim().toUpperCase()))
   .pipe(z.array(z.enum(RELATION_TYPES)));
 
