@@ -136,3 +136,14 @@ describe('the OpenAPI document', () => {
     expect(sample.required).toEqual(['n']);
   });
 });
+
+describe('attachments', () => {
+  it('declares the JSON export as a JSON object and the other formats as text', () => {
+    const content = (doc.paths as Json)['/api/export'] as Json;
+    const ok = ((content.get as Json).responses as Json)['200'] as Json;
+    const media = ok.content as Record<string, { schema: { type: string } }>;
+    expect(media['application/json']!.schema.type).toBe('object');
+    expect(media['application/xml']!.schema.type).toBe('string');
+    expect(media['text/plain']!.schema.type).toBe('string');
+  });
+});

@@ -79,7 +79,11 @@ function operation(route: RouteDoc): JsonSchema {
     ? {
         description: 'the file, as an attachment',
         content: Object.fromEntries(
-          route.response.file.map((type) => [type, { schema: { type: 'string' } }]),
+          // a JSON attachment is a JSON document (graphology's serialised graph), the others text
+          route.response.file.map((type) => [
+            type,
+            { schema: type === 'application/json' ? { type: 'object' } : { type: 'string' } },
+          ]),
         ),
       }
     : { description: 'OK', content: json(refTo(route.response)) };
