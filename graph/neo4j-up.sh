@@ -4,17 +4,10 @@
 # stdout: only the Bolt URI; progress and errors go to stderr.
 set -euo pipefail
 
-GRAPH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-ROOT=$(dirname "$GRAPH_DIR")
+source "$(dirname "${BASH_SOURCE[0]}")/neo4j-common.sh"
 LAUNCHER=$GRAPH_DIR/launcher
-DATA_BASE=${PSYGRAPH_DATA_DIR:-.psygraph}
-[[ $DATA_BASE == /* ]] || DATA_BASE=$ROOT/$DATA_BASE
-DATA=$DATA_BASE/neo4j
-PIDFILE=$DATA/pid
-LOG=$DATA/console.log
 PORT=${NEO4J_BOLT_PORT:-7687}
 START_TIMEOUT=180
-MAIN_CLASS=dev.psygraph.neo4j.Main
 # As in Neo4j's shipped neo4j.conf. Without them Neo4j still starts on Java 17 but logs
 # warnings, falls back to a slower page cache and cannot preallocate/advise its log files.
 JVM_FLAGS=(
@@ -31,23 +24,6 @@ JVM_FLAGS=(
 
 say() { echo "neo4j-up: $*" >&2; }
 die() { say "$*"; exit 1; }
-
-# Prints the pid if the pid file names a live launcher process (not a zombie, not a reused pid).
-running_pid() {
-  local pid state
-  [[ -f $PIDFILE ]] || return 1
-  pid=$(<"$PIDFILE")
-  [[ $pid =~ ^[0-9]+$ ]] || return 1
-  kill -0 "$pid" 2>/dev/null || return 1
-  if [[ -r /proc/$pid/cmdline ]]; then
-    state=$(sed -n 's/^State:[[:space:]]*\([A-Z]\).*/\1/p' "/proc/$pid/status" 2>/dev/null || true)
-    [[ $state != Z ]] || return 1
-    tr '\0' ' ' <"/proc/$pid/cmdline" | grep -q "$MAIN_CLASS" || return 1
-  else
-    ps -o args= -p "$pid" 2>/dev/null | grep -q "$MAIN_CLASS" || return 1
-  fi
-  echo "$pid"
-}
 
 ready_uri() { [[ -f $LOG ]] && sed -n 's/^NEO4J_READY \(bolt:\/\/.*\)$/\1/p' "$LOG" | tail -n 1 | grep .; }
 

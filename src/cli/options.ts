@@ -2,17 +2,26 @@
 import { InvalidArgumentError } from 'commander';
 import { RELATION_TYPES, type RelationType } from '../model/index.js';
 
-export function parseRelationType(flag: string) {
-  return (value: string, previous: RelationType[] | undefined): RelationType[] => {
-    const types = value.split(',').map((v) => v.trim().toUpperCase());
-    for (const t of types) {
-      if (!(RELATION_TYPES as readonly string[]).includes(t)) {
-        throw new InvalidArgumentError(`${flag} must be one of ${RELATION_TYPES.join(', ')} (got "${t}")`);
+/**
+ * A comma-separated (or repeated) list of values from `allowed`, upper-cased like relation types
+ * (`--type reinforces,CONFLICTS`); an unknown value names the flag and the choices.
+ */
+export function parseEnumList<T extends string>(flag: string, allowed: readonly T[]) {
+  return (value: string, previous: T[] | undefined): T[] => {
+    const values = value
+      .split(',')
+      .map((v) => v.trim().toUpperCase())
+      .filter(Boolean);
+    for (const v of values) {
+      if (!(allowed as readonly string[]).includes(v)) {
+        throw new InvalidArgumentError(`${flag} must be one of ${allowed.join(', ')} (got "${v}")`);
       }
     }
-    return [...(previous ?? []), ...(types as RelationType[])];
+    return [...(previous ?? []), ...(values as T[])];
   };
 }
+
+export const parseRelationType = (flag: string) => parseEnumList<RelationType>(flag, RELATION_TYPES);
 
 export function parseNumberIn(flag: string, min: number, max: number, integer = false) {
   return (value: string): number => {

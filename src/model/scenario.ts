@@ -17,8 +17,8 @@ export type Strategy = (typeof STRATEGIES)[number];
 export const CharacterSchema = z.strictObject({
   role: z.enum(['protagonist', 'supporting']),
   /**
-   * The sampled patterns this character carries. The protagonist carries at least one; a
-   * supporting character may carry none (a scene partner) when the edges' scopes keep every
+   * The sampled patterns this character carries. The sampler gives the protagonist at least one;
+   * a supporting character may carry none (a scene partner) when the edges' scopes keep every
    * pattern with the protagonist.
    */
   patterns: z.array(IdSchema),
@@ -50,12 +50,7 @@ export const ScenarioSchema = z.strictObject({
   relations: z.array(z.string()),
   motif: z.enum(MOTIFS).nullable(),
   situation: IdSchema,
-  characters: z
-    .array(CharacterSchema)
-    .min(1)
-    .refine((cast) => (cast[0]?.patterns.length ?? 0) > 0, {
-      message: 'the protagonist (the first character) carries at least one pattern',
-    }),
+  characters: z.array(CharacterSchema).min(1),
   strategy: z.enum(STRATEGIES),
   seed: z.number().int(),
   graphHash: z.string(),

@@ -18,7 +18,7 @@ import { DIAMONDS, type SampleOptions, expandSituations } from '../../sample/opt
 import { sampleScenarios } from '../../sample/sample.js';
 import { splitByEdges, splitByPatterns } from '../../sample/splits.js';
 import { type CliContext, withStore } from '../context.js';
-import { parseNumberIn } from '../options.js';
+import { parseEnumList, parseNumberIn } from '../options.js';
 import { readScenarioFile, toJsonl, writeFileAtomic } from '../scenario-io.js';
 
 function parseRange(flag: string, lo: number, hi: number) {
@@ -39,18 +39,6 @@ const list = (value: string, previous: string[] = []) => [
     .map((s) => s.trim())
     .filter(Boolean),
 ];
-
-function parseCausal(flag: string) {
-  return (value: string, previous: CausalType[] = []): CausalType[] => {
-    const out = list(value).map((v) => v.toUpperCase());
-    for (const t of out) {
-      if (!(CAUSAL_TYPES as readonly string[]).includes(t)) {
-        throw new InvalidArgumentError(`${flag} must be one of ${CAUSAL_TYPES.join(', ')} (got "${t}")`);
-      }
-    }
-    return [...previous, ...(out as CausalType[])];
-  };
-}
 
 function parseMotifs(value: string): Partial<Record<Motif, number>> {
   const out: Partial<Record<Motif, number>> = {};
@@ -108,7 +96,11 @@ export function registerSampleCommands(program: Command, ctx: CliContext): void 
         .default('walk'),
     )
     .option('--size <range>', 'patterns per scenario, N or MIN-MAX', parseRange('--size', 2, 8), [2, 5])
-    .option('--types <types>', 'relation types the walk follows (default all causal)', parseCausal('--types'))
+    .option(
+      '--types <types>',
+      'relation types the walk follows (default all causal)',
+      parseEnumList<CausalType>('--types', CAUSAL_TYPES),
+    )
     .option('--unweighted', 'ignore relation strength when walking')
     .option('--include <ids>', 'patterns every scenario must contain', list)
     .option('--exclude <ids>', 'patterns no scenario may contain', list)
@@ -118,7 +110,11 @@ export function registerSampleCommands(program: Command, ctx: CliContext): void 
       'at least this many social-cognitive patterns',
       parseNumberIn('--min-social', 0, 8, true),
     )
-    .option('--require <types>', 'relation types every scenario must contain', parseCausal('--require'))
+    .option(
+      '--require <types>',
+      'relation types every scenario must contain',
+      parseEnumList<CausalType>('--require', CAUSAL_TYPES),
+    )
     .option('--situation <ids>', 'situations to use: ids, "diamonds", "life-domains" or "all"', list)
     .option('--cross-situations', 'emit each pattern set once in every listed situation')
     .option(
