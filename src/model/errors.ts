@@ -28,16 +28,20 @@ export function formatProblem(p: InputProblem): string {
   return where ? `${where}: ${p.message}` : p.message;
 }
 
-/** Bad input: a malformed file, field, flag or request body. */
-export class InvalidInputError extends PsygraphError {
-  readonly code = 'invalid_input';
-  readonly callerFault = true;
+/** A failure that lists its problems, each located by file (or source) and JSON path. */
+abstract class ProblemListError extends PsygraphError {
   readonly problems: InputProblem[];
 
   constructor(message: string, problems: InputProblem[] = []) {
     super(message, problems.length ? { problems } : undefined);
     this.problems = problems;
   }
+}
+
+/** Bad input: a malformed file, field, flag or request body. */
+export class InvalidInputError extends ProblemListError {
+  readonly code = 'invalid_input';
+  readonly callerFault = true;
 }
 
 export class NotFoundError extends PsygraphError {
@@ -62,13 +66,7 @@ export class StoreUnavailableError extends PsygraphError {
  * content is damaged or was written by something else. Not the caller's fault (CLI exit 1,
  * HTTP 500 `store_data_invalid`); the message names the record.
  */
-export class StoreDataError extends PsygraphError {
+export class StoreDataError extends ProblemListError {
   readonly code = 'store_data_invalid';
   readonly callerFault = false;
-  readonly problems: InputProblem[];
-
-  constructor(message: string, problems: InputProblem[] = []) {
-    super(message, problems.length ? { problems } : undefined);
-    this.problems = problems;
-  }
 }
