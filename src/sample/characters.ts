@@ -1,6 +1,6 @@
 /**
  * Assigns a scenario's patterns to characters. Hard rules: EXCLUDES pairs never share a
- * character; the protagonist carries at least one pattern and at least as many as any supporting
+ * character; the protagonist carries at least one pattern and at least as many as each supporting
  * character; supporting characters carry one or more where any cast allows it, else they are
  * scene partners who carry none; each causal edge's scope is honoured — a `within` edge keeps
  * its two patterns in one character, a `between` edge gives them to two different characters.
