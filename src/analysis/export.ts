@@ -11,6 +11,7 @@ import {
   type Relation,
   buildGraph,
   patternFamily,
+  scopeOf,
 } from '../model/index.js';
 import { patternRow, relationRow, situationRow } from '../store/neo4j-mapping.js';
 
@@ -41,7 +42,7 @@ export function flatRelation(r: Relation): Flat {
     provenance: r.provenance,
     condition: r.type === 'MODULATES' ? r.condition : '',
     effect: r.type === 'MODULATES' ? r.effect : '',
-    scope: 'scope' in r && r.scope ? r.scope : '',
+    scope: scopeOf(r) ?? '',
     link: r.type === 'VARIANT_OF' ? r.link : '',
     doc: JSON.stringify(r),
   };

@@ -11,6 +11,7 @@ import {
   isCausal,
   isTrait,
   needsReason,
+  scopeOf,
 } from '../model/index.js';
 
 export interface LintItem {
@@ -56,7 +57,7 @@ function contradictoryPairs(relations: readonly Relation[]): LintItem[] {
   const items: LintItem[] = [];
   for (const rels of byPair.values()) {
     // A `between` edge describes two people, so it does not contradict an EXCLUDES (see excludesWithCausal).
-    const types = new Set(rels.filter((r) => !('scope' in r && r.scope === 'between')).map((r) => r.type));
+    const types = new Set(rels.filter((r) => scopeOf(r) !== 'between').map((r) => r.type));
     const clash =
       types.has('REINFORCES') && types.has('EXCLUDES')
         ? 'REINFORCES and EXCLUDES'
@@ -258,14 +259,14 @@ function excludesWithCausal(relations: readonly Relation[]): { errors: LintItem[
   for (const r of relations) {
     const ex = excluded.get(pairKey(r.source, r.target));
     if (!ex || !isCausal(r.type)) continue;
-    const scope = 'scope' in r ? r.scope : undefined;
+    const scope = scopeOf(r);
     if (r.type === 'REINFORCES' && scope !== 'between') continue; // reported as a contradictory pair
     const item: LintItem = {
       rule: 'excludes-with-causal',
       message:
         scope === 'between'
           ? `${r.id}: a between-person edge on a pair that EXCLUDES (fine if it describes two people)`
-          : `${r.id}: ${r.source} and ${r.target} EXCLUDE each other but the edge acts ${scope ?? 'with no scope'}`,
+          : `${r.id}: ${r.source} and ${r.target} EXCLUDE each other but the edge acts ${scope}`,
       patterns: [r.source, r.target].sort(),
       relations: [ex.id, r.id],
     };

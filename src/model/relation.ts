@@ -67,5 +67,10 @@ export const RelationSchema = z.discriminatedUnion('type', [
 ]);
 export type Relation = z.infer<typeof RelationSchema>;
 export type CausalRelation = Extract<Relation, { type: 'REINFORCES' | 'CONFLICTS' | 'MODULATES' }>;
+
+/** Who a relation acts within: a causal edge's scope; undefined for EXCLUDES and VARIANT_OF. */
+export function scopeOf(r: Relation): Scope | undefined {
+  return 'scope' in r ? r.scope : undefined;
+}
 export type ModulatesRelation = z.infer<typeof ModulatesSchema>;
 export type EvidenceStatus = (typeof EVIDENCE_STATUSES)[number];

@@ -35,8 +35,7 @@ export interface TraitPair {
   reason?: string;
 }
 
-export const pairOf = (x: string, y: string): [string, string] => (x < y ? [x, y] : [y, x]);
-const keyOf = (x: string, y: string) => pairOf(x, y).join('|');
+const keyOf = (x: string, y: string) => (x < y ? `${x}|${y}` : `${y}|${x}`);
 
 /** A pair that needs a written reason when judged compatible: opposite poles, or one facet. */
 export function needsReason(a: Trait, b: Trait): boolean {

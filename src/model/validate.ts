@@ -1,8 +1,8 @@
 import type { z } from 'zod';
 import type { InputProblem } from './errors.js';
-import { isCausal, isStoredOnce, relationId, slugify } from './ids.js';
+import { isStoredOnce, relationId, slugify } from './ids.js';
 import { FACETS, type Pattern, PatternSchema } from './pattern.js';
-import { type Relation, RelationSchema } from './relation.js';
+import { type Relation, RelationSchema, scopeOf } from './relation.js';
 import { type Situation, SituationSchema } from './situation.js';
 import { rubricStrength } from './strength.js';
 import { type CompatibleVerdict, CompatibleVerdictSchema, checkTraitVerdicts } from './trait-matrix.js';
@@ -220,7 +220,7 @@ function checkPairRules(relations: Located<Relation>[], problems: InputProblem[]
     const excludes = items.find((i) => i.value.type === 'EXCLUDES');
     const variant = items.find((i) => i.value.type === 'VARIANT_OF');
     for (const { value: r, file, path } of items) {
-      if (excludes && isCausal(r.type) && 'scope' in r && r.scope === 'within') {
+      if (excludes && scopeOf(r) === 'within') {
         problems.push({
           file,
           path: `${path}.scope`,

@@ -2,7 +2,7 @@
  * The graph's text as prompt blocks, shared by the scene prompt and the role-play prompt: one
  * pattern (definition, mechanisms, two manifestations), one edge, one expected-dynamics line.
  */
-import { type Pattern, type Relation, type Scope, hash64 } from '../model/index.js';
+import { type Pattern, type Relation, hash64, scopeOf } from '../model/index.js';
 import type { ResolvedScenario } from './context.js';
 import type { PatternDetail, PatternPart } from './document.js';
 import { type Templates, fill } from './templates.js';
@@ -71,7 +71,7 @@ export function relationText(resolved: ResolvedScenario, r: Relation, t: Templat
     type: r.type,
     target,
     strength: r.strength.toFixed(2),
-    scope: t.relations.scopes[scopeOf(r)],
+    scope: t.relations.scopes[scopeOf(r) ?? 'either'],
     rationale: r.rationale,
   });
   if (r.type !== 'MODULATES') return line;
@@ -89,9 +89,6 @@ export function isInner(resolved: ResolvedScenario, r: Relation): boolean {
   return a === b;
 }
 
-/** An edge's scope; a causal edge without one (a user's older graph) acts `either` way. */
-export const scopeOf = (r: Relation): Scope => ('scope' in r && r.scope) || 'either';
-
 /**
  * Whether the cast places an edge as its scope says: a `within` edge inside one character, a
  * `between` edge across two. The sampler only builds casts that fit; a hand-made or imported
@@ -100,7 +97,7 @@ export const scopeOf = (r: Relation): Scope => ('scope' in r && r.scope) || 'eit
 export function fitsScope(resolved: ResolvedScenario, r: Relation): boolean {
   const [a, b] = ends(resolved, r);
   const scope = scopeOf(r);
-  if (scope === 'either' || a === undefined || b === undefined) return true;
+  if (!scope || scope === 'either' || a === undefined || b === undefined) return true;
   return scope === 'within' ? a === b : a !== b;
 }
 

@@ -3,7 +3,13 @@
  * psygraph adds (relations, motif, graphHash, seed, provenance), which their tools ignore and our
  * importer recomputes from the graph.
  */
-import { type Catalog, InvalidInputError, type InputProblem, type Scenario } from '../model/index.js';
+import {
+  type Catalog,
+  InvalidInputError,
+  type InputProblem,
+  type Scenario,
+  scopeOf,
+} from '../model/index.js';
 import { DEFAULT_TEMPLATES, fill } from './templates.js';
 
 export interface HumanllmExportSample {
@@ -35,7 +41,7 @@ const numbered = (items: readonly string[]) => items.map((item, i) => `${i + 1}.
 export function exportHumanllm(scenarios: readonly Scenario[], catalog: Catalog): HumanllmExportSample[] {
   const names = new Map(catalog.patterns.map((p) => [p.id, p.name]));
   const situations = new Map(catalog.situations.map((s) => [s.id, s]));
-  const scopes = new Map(catalog.relations.map((r) => [r.id, 'scope' in r && r.scope ? r.scope : 'either']));
+  const scopes = new Map(catalog.relations.map((r) => [r.id, scopeOf(r)]));
   const problems: InputProblem[] = [];
   const samples = scenarios.map((s) => {
     const where = `scenario ${s.id}`;

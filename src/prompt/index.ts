@@ -8,7 +8,7 @@ export * from './roleplay.js';
 export * from './sharegpt.js';
 export * from './templates.js';
 export * from './tokens.js';
-export { chooseManifestations, firstSentence, fitsScope, scopeOf } from './blocks.js';
+export { chooseManifestations, firstSentence, fitsScope } from './blocks.js';
 export type { HumanllmExportSample } from './humanllm-export.js';
 export * from './draft.js';
 export * from './output.js';

@@ -22,7 +22,7 @@ export interface ViewEdge {
   target: number;
   /** Strength in hundredths, an integer, so weight sums are exact in any language (and in Cypher). */
   weight: number;
-  /** Who the edge acts within; an edge without a scope (a user's older graph) counts as `either`. */
+  /** Who the edge acts within (see characters.ts for how casts honour it). */
   scope: Scope;
 }
 
@@ -92,7 +92,7 @@ export function buildSamplerView(catalog: Catalog): SamplerView {
       source: s,
       target: t,
       weight: toWeight(r.strength),
-      scope: r.scope ?? 'either',
+      scope: r.scope,
     };
     edges.push(edge);
     adjacency[s]!.push(edge);

@@ -16,6 +16,7 @@ import {
   SituationSchema,
   StoreDataError,
   canonicalJson,
+  scopeOf,
   zodProblems,
 } from '../model/index.js';
 import type { z } from 'zod';
@@ -51,7 +52,7 @@ export function relationRow(r: Relation) {
       provenance: r.provenance,
       condition: r.type === 'MODULATES' ? r.condition : null,
       effect: r.type === 'MODULATES' ? r.effect : null,
-      scope: 'scope' in r && r.scope ? r.scope : null,
+      scope: scopeOf(r) ?? null,
       link: r.type === 'VARIANT_OF' ? r.link : null,
       doc: canonicalJson(r),
     },

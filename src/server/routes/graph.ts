@@ -6,6 +6,7 @@ import {
   graphHash,
   isCausal,
   patternFamily,
+  scopeOf,
 } from '../../model/index.js';
 import type { GraphStore } from '../../store/graph-store.js';
 import { GraphSchema, HealthSchema, StatsSchema, TraitMatrixSchema } from '../schemas/responses.js';
@@ -39,7 +40,7 @@ export function drawableGraph(catalog: Catalog, hash: string): Graph {
       source: r.source,
       target: r.target,
       strength: r.strength,
-      ...('scope' in r && r.scope ? { scope: r.scope } : {}),
+      ...(scopeOf(r) ? { scope: scopeOf(r) } : {}),
     })),
   };
 }
