@@ -14,8 +14,8 @@ import {
   JudgeResultSchema,
   LlmStatusSchema,
   SynthResultSchema,
-} from '../src/server/schemas/llm.js';
-import { ErrorSchema } from '../src/server/schemas/responses.js';
+} from '../src/contract/llm.js';
+import { ErrorSchema } from '../src/contract/responses.js';
 import { type Api, startApi } from './helpers/api.js';
 import { tempDir } from './helpers/tmp.js';
 import {

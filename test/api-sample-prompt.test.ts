@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Scenario } from '../src/model/index.js';
 import { DIAMONDS } from '../src/sample/options.js';
 import { sampleScenarios } from '../src/sample/sample.js';
-import { ErrorSchema, PromptResultSchema, SampleResultSchema } from '../src/server/schemas/responses.js';
+import { ErrorSchema, PromptResultSchema, SampleResultSchema } from '../src/contract/responses.js';
 import type { MemoryStore } from '../src/store/memory-store.js';
 import { type Api, startApi } from './helpers/api.js';
 

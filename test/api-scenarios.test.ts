@@ -8,7 +8,7 @@ import {
   SaveResultSchema,
   ScenarioListSchema,
   StatsSchema,
-} from '../src/server/schemas/responses.js';
+} from '../src/contract/responses.js';
 import { type Api, startApi } from './helpers/api.js';
 
 let api: Api;

@@ -16,7 +16,7 @@ import {
   RelationListSchema,
   SituationListSchema,
   StatsSchema,
-} from '../src/server/schemas/responses.js';
+} from '../src/contract/responses.js';
 import { type Api, startApi } from './helpers/api.js';
 import { tempDir } from './helpers/tmp.js';
 

@@ -10,11 +10,13 @@
 import { describe, expect, it } from 'vitest';
 import {
   RELATION_TYPES,
+  SAMPLE,
+  SEED,
   STRATEGIES,
   type GraphData,
   type GraphEdge,
   type GraphNode,
-} from '../ui/src/api/types.js';
+} from '../ui/src/api/index.js';
 import { splitTurn } from '../ui/src/state/conversation.js';
 import {
   DEFAULT_FILTERS,
@@ -281,7 +283,7 @@ describe('the shareable URL', () => {
     ['the strategy', { sampler: { ...DEFAULT_SAMPLER, strategy: 'motif' } }, ['strategy']],
     ['the sample count', { sampler: { ...DEFAULT_SAMPLER, n: 50 } }, ['n']],
     ['the seed', { sampler: { ...DEFAULT_SAMPLER, seed: 0 } }, ['seed']],
-    ['the minimum size', { sampler: { ...DEFAULT_SAMPLER, sizeMin: 1 } }, ['smin']],
+    ['the minimum size', { sampler: { ...DEFAULT_SAMPLER, sizeMin: 3 } }, ['smin']],
     ['the maximum size', { sampler: { ...DEFAULT_SAMPLER, sizeMax: 5 } }, ['smax']],
     ['the situation', { sampler: { ...DEFAULT_SAMPLER, situation: 'family-dinner' } }, ['situation']],
     ['included patterns', { sampler: { ...DEFAULT_SAMPLER, include: ['anxiety'] } }, ['include']],
@@ -363,12 +365,17 @@ describe('the shareable URL', () => {
     expect(v.filters.minStrength).toBe(0);
   });
 
-  it('clamps out-of-range numbers into their allowed range', () => {
+  it('clamps out-of-range numbers into the range the API accepts', () => {
     const high = parseView('?n=100000&seed=99999999999&smin=9&smax=9&min=2');
-    expect(high.sampler).toMatchObject({ n: 200, seed: 2 ** 31 - 1, sizeMin: 5, sizeMax: 5 });
+    expect(high.sampler).toMatchObject({
+      n: SAMPLE.n.max,
+      seed: SEED.max,
+      sizeMin: SAMPLE.size.max,
+      sizeMax: SAMPLE.size.max,
+    });
     expect(high.filters.minStrength).toBe(1);
     const low = parseView('?n=0&seed=-3&smin=0&smax=0&min=-1');
-    expect(low.sampler).toMatchObject({ n: 1, seed: 0, sizeMin: 1, sizeMax: 1 });
+    expect(low.sampler).toMatchObject({ n: 1, seed: 0, sizeMin: SAMPLE.size.min, sizeMax: SAMPLE.size.min });
     expect(low.filters.minStrength).toBe(0);
   });
 

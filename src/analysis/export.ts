@@ -15,7 +15,8 @@ import {
 } from '../model/index.js';
 import { patternRow, relationRow, situationRow } from '../store/neo4j-mapping.js';
 
-export const EXPORT_FORMATS = ['json', 'gexf', 'graphml', 'cypher'] as const;
+export { EXPORT_FORMATS } from '../model/vocabulary.js';
+import type { EXPORT_FORMATS } from '../model/vocabulary.js';
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 type Flat = Record<string, string | number>;

@@ -5,6 +5,7 @@
  */
 import { CommanderError } from 'commander';
 import { PsygraphError, formatProblem } from '../model/index.js';
+import { flagName } from './flags.js';
 import { processOutput } from './output.js';
 import { createProgram } from './program.js';
 
@@ -19,10 +20,10 @@ async function main(argv: string[]): Promise<number> {
       return err.exitCode === 0 ? 0 : 2;
     }
     if (err instanceof PsygraphError) {
-      ctx.io.err(`psygraph: ${err.message}`);
+      ctx.io.err(`psygraph: ${err.render(flagName)}`);
       const problems = (err.details as { problems?: Parameters<typeof formatProblem>[0][] } | undefined)
         ?.problems;
-      for (const p of problems ?? []) ctx.io.err(`  ${formatProblem(p)}`);
+      for (const p of problems ?? []) ctx.io.err(`  ${formatProblem(p, flagName)}`);
       return err.callerFault ? 2 : 1;
     }
     ctx.io.err(

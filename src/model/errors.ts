@@ -8,22 +8,66 @@ export abstract class PsygraphError extends Error {
   /** True when the caller's input was at fault (CLI exit 2, HTTP 4xx). */
   abstract readonly callerFault: boolean;
   readonly details: unknown;
+  /** The message as text and field references; `message` names the fields by their input paths. */
+  readonly text: Text;
 
-  constructor(message: string, details?: unknown) {
-    super(message);
+  constructor(message: Message, details?: unknown) {
+    const text = typeof message === 'string' ? [message] : message;
+    super(renderText(text));
     this.name = new.target.name;
     this.details = details;
+    this.text = text;
+  }
+
+  /** The message with each field named by `name` (a CLI flag, say). */
+  render(name: FieldNamer): string {
+    return renderText(this.text, name);
   }
 }
 
-/** One problem found while validating input, located by file (or source) and JSON path. */
+/**
+ * A field of a use case's input, by its path in the contract (`include`, `size`, `minTraits`).
+ * The core names fields this way; each surface names them in its own terms when it shows the
+ * message — the API by the path itself, the CLI by the flag that sets the field.
+ */
+export interface FieldRef {
+  readonly field: string;
+}
+export type Text = readonly (string | FieldRef)[];
+export type Message = string | Text;
+export type FieldNamer = (path: string) => string;
+
+export const field = (path: string): FieldRef => ({ field: path });
+
+/** Text with field references: fieldText`${field('size')} must be at most ${8}`. */
+export function fieldText(strings: TemplateStringsArray, ...values: unknown[]): Text {
+  const out: (string | FieldRef)[] = [];
+  strings.forEach((s, i) => {
+    if (s) out.push(s);
+    if (i >= values.length) return;
+    const v = values[i];
+    out.push(typeof v === 'object' && v !== null && 'field' in v ? (v as FieldRef) : String(v));
+  });
+  return out;
+}
+
+export function renderText(text: Text, name: FieldNamer = (p) => p): string {
+  return text.map((part) => (typeof part === 'string' ? part : name(part.field))).join('');
+}
+
+/**
+ * One problem found while validating input, located by file (or source: `body`, `query`, `path`,
+ * or `flags` for a command line) and JSON path.
+ */
 export interface InputProblem {
   file?: string;
   path: string;
   message: string;
 }
 
-export function formatProblem(p: InputProblem): string {
+/** A command line's problems are named by flag (`--size: …`), others by file and JSON path. */
+export function formatProblem(p: InputProblem, name: FieldNamer = (x) => x): string {
+  if (p.file === 'flags') return `${name(p.path)}: ${p.message}`;
   const where = [p.file, p.path].filter(Boolean).join(': ');
   return where ? `${where}: ${p.message}` : p.message;
 }
@@ -32,7 +76,7 @@ export function formatProblem(p: InputProblem): string {
 abstract class ProblemListError extends PsygraphError {
   readonly problems: InputProblem[];
 
-  constructor(message: string, problems: InputProblem[] = []) {
+  constructor(message: Message, problems: InputProblem[] = []) {
     super(message, problems.length ? { problems } : undefined);
     this.problems = problems;
   }

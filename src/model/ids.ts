@@ -9,19 +9,8 @@ export function slugify(name: string): string {
     .replace(/^-+|-+$/g, '');
 }
 
-export const RELATION_TYPES = ['REINFORCES', 'CONFLICTS', 'MODULATES', 'EXCLUDES', 'VARIANT_OF'] as const;
-export type RelationType = (typeof RELATION_TYPES)[number];
-
-/**
- * The causal types: the ones a scenario's dynamics are made of. EXCLUDES (a constraint) and
- * VARIANT_OF (a structural link between near-twins) are not causes and are never walked.
- */
-export const CAUSAL_TYPES = [
-  'REINFORCES',
-  'CONFLICTS',
-  'MODULATES',
-] as const satisfies readonly RelationType[];
-export type CausalType = (typeof CAUSAL_TYPES)[number];
+import type { CausalType, RelationType } from './vocabulary.js';
+export { CAUSAL_TYPES, type CausalType, RELATION_TYPES, type RelationType } from './vocabulary.js';
 
 /**
  * Symmetric types are stored once, with source < target. VARIANT_OF is symmetric only for twins

@@ -8,4 +8,5 @@ export * from './scenario.js';
 export * from './situation.js';
 export * from './validate.js';
 export * from './trait-matrix.js';
+export * from './vocabulary.js';
 export * from './strength.js';

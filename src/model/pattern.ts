@@ -3,14 +3,8 @@ import { z } from 'zod';
 export const KEBAB_ID = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 export const IdSchema = z.string().regex(KEBAB_ID, 'must be a kebab-case id (a-z, 0-9, single dashes)');
 
-export const DIMENSIONS = [
-  'extraversion',
-  'agreeableness',
-  'conscientiousness',
-  'emotional-stability',
-  'openness',
-] as const;
-export type Dimension = (typeof DIMENSIONS)[number];
+import { CATEGORIES, type Category, DIMENSIONS, type Dimension } from './vocabulary.js';
+export { CATEGORIES, type Category, DIMENSIONS, type Dimension } from './vocabulary.js';
 
 /**
  * Facets: psygraph's grouping of the trait adjectives inside each Big-Five dimension. The line
@@ -24,9 +18,6 @@ export const FACETS = {
   'emotional-stability': ['calmness', 'even-temper', 'self-assurance', 'contentment'],
   openness: ['imagination', 'intellect', 'reflection', 'perceptiveness'],
 } as const satisfies Record<Dimension, readonly string[]>;
-
-export const CATEGORIES = ['cognitive-bias', 'social-influence', 'evolutionary', 'motivational'] as const;
-export type Category = (typeof CATEGORIES)[number];
 
 const Text = z.string().trim().min(1, 'must not be empty');
 

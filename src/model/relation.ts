@@ -5,12 +5,8 @@ import { StrengthBasisSchema } from './strength.js';
 export const EVIDENCE_STATUSES = ['established', 'supported', 'theoretical'] as const;
 export const PROVENANCES = ['curated', 'imported', 'inferred'] as const;
 export const EFFECTS = ['amplifies', 'suppresses', 'redirects'] as const;
-/**
- * Who a causal edge acts within: `within` one mind (both patterns belong to one character),
- * `between` two people (the source in one character acts on the target in another), or `either`.
- */
-export const SCOPES = ['within', 'between', 'either'] as const;
-export type Scope = (typeof SCOPES)[number];
+import { SCOPES, type Scope } from './vocabulary.js';
+export { SCOPES, type Scope } from './vocabulary.js';
 /**
  * How two near-twins relate (VARIANT_OF): `twin` — one construct under two names or at two levels
  * (symmetric); `kind-of` — the source is a special case of the target; `part-of` — the source is

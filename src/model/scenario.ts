@@ -1,18 +1,8 @@
 import { z } from 'zod';
 import { IdSchema } from './pattern.js';
 
-export const MOTIFS = [
-  'reinforcing-chain',
-  'conflict-pair',
-  'conflict-triangle',
-  'modulated-edge',
-  'unbalanced-triangle',
-  'mixed',
-] as const;
-export type Motif = (typeof MOTIFS)[number];
-
-export const STRATEGIES = ['walk', 'coverage', 'motif', 'humanllm', 'manual'] as const;
-export type Strategy = (typeof STRATEGIES)[number];
+import { MOTIFS, STRATEGIES } from './vocabulary.js';
+export { MOTIFS, type Motif, STRATEGIES, type Strategy } from './vocabulary.js';
 
 export const CharacterSchema = z.strictObject({
   role: z.enum(['protagonist', 'supporting']),

@@ -9,6 +9,8 @@ import {
   InvalidInputError,
   type Scenario,
   graphHash,
+  field,
+  fieldText,
 } from '../model/index.js';
 import { assembleScenario } from '../sample/assemble.js';
 import type { ConflictMode } from '../sample/characters.js';
@@ -34,17 +36,18 @@ function defaultCastSizes(patterns: number): number[] {
 export function draftScenario(catalog: Catalog, request: DraftRequest): Scenario {
   const view = buildSamplerView(catalog);
   const ids = [...new Set(request.patterns)];
-  if (!ids.length) throw new InvalidInputError('--patterns: give at least one pattern id');
+  if (!ids.length) throw new InvalidInputError(fieldText`${field('patterns')}: give at least one pattern id`);
   const nodes = ids.map((id) => {
     const node = view.indexOf.get(id);
-    if (node === undefined) throw new InvalidInputError(`--patterns: unknown pattern "${id}"`);
+    if (node === undefined)
+      throw new InvalidInputError(fieldText`${field('patterns')}: unknown pattern "${id}"`);
     return node;
   });
   if (!view.situations.includes(request.situation))
-    throw new InvalidInputError(`--situation: unknown situation "${request.situation}"`);
+    throw new InvalidInputError(fieldText`${field('situation')}: unknown situation "${request.situation}"`);
   if (request.characters !== undefined && request.characters > ids.length) {
     throw new ConstraintError(
-      `--characters ${request.characters}: every character needs a pattern, and --patterns gives ${ids.length}`,
+      fieldText`${field('characters')} ${request.characters}: every character needs a pattern, and ${field('patterns')} gives ${ids.length}`,
     );
   }
   const seed = request.seed ?? 1;
@@ -70,7 +73,7 @@ export function draftScenario(catalog: Catalog, request: DraftRequest): Scenario
   for (const characters of tries) if (!scenario) scenario = cast(characters);
   if (!scenario) {
     throw new ConstraintError(
-      `--characters ${tries.join(' or ')}: no cast keeps EXCLUDES pairs and between-person edges across characters and within-one-mind edges inside one; change the number of characters`,
+      fieldText`${field('characters')} ${tries.join(' or ')}: no cast keeps EXCLUDES pairs and between-person edges across characters and within-one-mind edges inside one; change the number of characters`,
     );
   }
   return scenario;

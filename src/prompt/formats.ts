@@ -10,7 +10,8 @@ import type { Receipt } from './document.js';
 import { compileRoleplayPrompt } from './roleplay.js';
 import { type ShareGptTurn, sharegptRecords } from './sharegpt.js';
 
-export const PROMPT_FORMATS = ['markdown', 'openai', 'sharegpt', 'roleplay'] as const;
+export { PROMPT_FORMATS } from '../model/vocabulary.js';
+import type { PROMPT_FORMATS } from '../model/vocabulary.js';
 export type PromptFormat = (typeof PROMPT_FORMATS)[number];
 
 export interface ChatMessage {

@@ -4,7 +4,7 @@
  * character's profile when the scenario has one, grounded in the patterns they carry and every
  * edge that touches them. Used to evaluate a model as that character and for ShareGPT records.
  */
-import { InvalidInputError, type Scenario } from '../model/index.js';
+import { InvalidInputError, type Scenario, field, fieldText } from '../model/index.js';
 import { carriersLabel, dynamicsLine, patternPart, relationText } from './blocks.js';
 import { type CompileOptions, type CompiledPrompt, situationParts } from './compile.js';
 import { type PromptContext, type ResolvedScenario, resolveScenario } from './context.js';
@@ -29,7 +29,7 @@ export function findCharacter(resolved: ResolvedScenario, spec: string | number)
       : labels.findIndex((l) => l.toLowerCase() === String(spec).trim().toLowerCase());
   if (index < 0) {
     throw new InvalidInputError(
-      `--character: scenario ${resolved.scenario.id} has no character "${spec}" (characters: ${labels
+      fieldText`${field('character')}: scenario ${resolved.scenario.id} has no character "${spec}" (characters: ${labels
         .map((l, i) => `${i} ${l}`)
         .join(', ')})`,
     );

@@ -7,6 +7,8 @@ import {
   MOTIFS,
   type Motif,
   type Strategy,
+  field,
+  fieldText,
 } from '../model/index.js';
 import type { ConflictMode, TwinMode } from './characters.js';
 import { type GrowPolicy, connectRequired } from './grow.js';
@@ -100,10 +102,10 @@ export interface ResolvedOptions {
   allowFewer: boolean;
 }
 
-function indexAll(view: SamplerView, ids: readonly string[], flag: string): number[] {
+function indexAll(view: SamplerView, ids: readonly string[], name: 'include' | 'exclude'): number[] {
   return ids.map((id) => {
     const i = view.indexOf.get(id);
-    if (i === undefined) throw new InvalidInputError(`${flag}: unknown pattern "${id}"`);
+    if (i === undefined) throw new InvalidInputError(fieldText`${field(name)}: unknown pattern "${id}"`);
     return i;
   });
 }
@@ -138,13 +140,15 @@ export function resolveOptions(view: SamplerView, options: SampleOptions): Resol
   const strategy = options.strategy ?? 'walk';
   const size = options.size ?? [2, 5];
   if (!Number.isInteger(options.n) || options.n < 1)
-    throw new InvalidInputError('-n must be a positive integer');
+    throw new InvalidInputError(fieldText`${field('n')} must be a positive integer`);
   if (size[0] < 2 || size[1] < size[0] || size[1] > 8) {
-    throw new InvalidInputError(`--size must be a range within 2-8 with min <= max (got ${size.join('-')})`);
+    throw new InvalidInputError(
+      fieldText`${field('size')} must be a range within 2-8 with min <= max (got ${size.join('-')})`,
+    );
   }
   const types = new Set(options.types ?? CAUSAL_TYPES);
-  const include = indexAll(view, options.include ?? [], '--include');
-  const exclude = indexAll(view, options.exclude ?? [], '--exclude');
+  const include = indexAll(view, options.include ?? [], 'include');
+  const exclude = indexAll(view, options.exclude ?? [], 'exclude');
   const both = include.filter((i) => exclude.includes(i));
   if (both.length) throw new ConstraintError(`"${view.ids[both[0]!]}" is both included and excluded`);
   const banned = new Uint8Array(view.ids.length);
@@ -153,12 +157,12 @@ export function resolveOptions(view: SamplerView, options: SampleOptions): Resol
   const characters = options.characters ?? [2, 2];
   if (characters[0] < 1 || characters[1] < characters[0]) {
     throw new InvalidInputError(
-      `--characters must be a range with 1 <= min <= max (got ${characters.join('-')})`,
+      fieldText`${field('characters')} must be a range with 1 <= min <= max (got ${characters.join('-')})`,
     );
   }
   if (characters[0] > size[1]) {
     throw new ConstraintError(
-      `--characters ${characters[0]} needs at least that many patterns, but --size allows at most ${size[1]}`,
+      fieldText`${field('characters')} ${characters[0]} needs at least that many patterns, but ${field('size')} allows at most ${size[1]}`,
     );
   }
   for (let i = 0; i < include.length; i++) {
@@ -167,17 +171,19 @@ export function resolveOptions(view: SamplerView, options: SampleOptions): Resol
       const [a, b] = [view.ids[include[i]!], view.ids[include[j]!]];
       if (characters[1] < 2 && view.excludes.has(key)) {
         throw new ConstraintError(
-          `--include ${a} and ${b} EXCLUDE each other and cannot share a character; allow --characters 2 or more`,
+          fieldText`${field('include')} ${a} and ${b} EXCLUDE each other and cannot share a character; allow ${field('characters')} 2 or more`,
         );
       }
       const between = view.pairEdges.get(key)?.find((e) => e.scope === 'between');
       if (characters[1] < 2 && between) {
         throw new ConstraintError(
-          `--include ${a} and ${b}: ${between.id} acts between two people, so they need two characters; allow --characters 2 or more`,
+          fieldText`${field('include')} ${a} and ${b}: ${between.id} acts between two people, so they need two characters; allow ${field('characters')} 2 or more`,
         );
       }
       if (options.twins === 'forbid' && view.variants.has(key)) {
-        throw new ConstraintError(`--include ${a} and ${b} are near-twins, which --twins forbid keeps apart`);
+        throw new ConstraintError(
+          fieldText`${field('include')} ${a} and ${b} are near-twins, which ${field('twins')} forbid keeps apart`,
+        );
       }
     }
   }
@@ -186,21 +192,28 @@ export function resolveOptions(view: SamplerView, options: SampleOptions): Resol
   const minSocial = options.minSocial ?? 0;
   if (minTraits + minSocial > size[1]) {
     throw new ConstraintError(
-      `--min-traits ${minTraits} + --min-social ${minSocial} exceed the largest size ${size[1]}`,
+      fieldText`${field('minTraits')} ${minTraits} + ${field('minSocial')} ${minSocial} exceed the largest size ${size[1]}`,
     );
   }
   const require = options.require ?? [];
   for (const t of require) {
-    if (!types.has(t)) throw new ConstraintError(`--require ${t} is not among the walked types (--types)`);
+    if (!types.has(t))
+      throw new ConstraintError(
+        fieldText`${field('require')} ${t} is not among the walked types (${field('types')})`,
+      );
     if (!view.edges.some((e) => e.type === t && !banned[e.source] && !banned[e.target])) {
-      throw new ConstraintError(`--require ${t}: the graph has no ${t} edge between allowed patterns`);
+      throw new ConstraintError(
+        fieldText`${field('require')} ${t}: the graph has no ${t} edge between allowed patterns`,
+      );
     }
   }
   const situations = options.situations ?? [...DIAMONDS];
   for (const s of situations) {
-    if (!view.situations.includes(s)) throw new InvalidInputError(`--situation: unknown situation "${s}"`);
+    if (!view.situations.includes(s))
+      throw new InvalidInputError(fieldText`${field('situations')}: unknown situation "${s}"`);
   }
-  if (!situations.length) throw new InvalidInputError('--situation: at least one situation is needed');
+  if (!situations.length)
+    throw new InvalidInputError(fieldText`${field('situations')}: at least one situation is needed`);
 
   const policy = { types, banned };
   let core: number[] = [];
@@ -209,12 +222,12 @@ export function resolveOptions(view: SamplerView, options: SampleOptions): Resol
       const connected = connectRequired(view, include, { ...policy, weighted: false });
       if (!connected) {
         throw new ConstraintError(
-          `--include patterns are not connected through ${[...types].join('/')} edges`,
+          fieldText`${field('include')} patterns are not connected through ${[...types].join('/')} edges`,
         );
       }
       if (connected.length > size[1]) {
         throw new ConstraintError(
-          `--include patterns need at least ${connected.length} patterns to be connected, more than --size ${size[1]}`,
+          fieldText`${field('include')} patterns need at least ${connected.length} patterns to be connected, more than ${field('size')} ${size[1]}`,
         );
       }
       core = connected;
@@ -222,7 +235,7 @@ export function resolveOptions(view: SamplerView, options: SampleOptions): Resol
     const largest = largestComponent(view, policy);
     if (largest < size[0]) {
       throw new ConstraintError(
-        `no connected group of ${size[0]} patterns exists through ${[...types].join('/')} edges (largest: ${largest}); lower --size or allow more --types`,
+        fieldText`no connected group of ${size[0]} patterns exists through ${[...types].join('/')} edges (largest: ${largest}); lower ${field('size')} or allow more ${field('types')}`,
       );
     }
   }
@@ -233,8 +246,9 @@ export function resolveOptions(view: SamplerView, options: SampleOptions): Resol
   ][];
   for (const [m, share] of shares) {
     if (!(MOTIFS as readonly string[]).includes(m))
-      throw new InvalidInputError(`--motifs: unknown motif "${m}"`);
-    if (!(share >= 0)) throw new InvalidInputError(`--motifs: share of ${m} must be a number >= 0`);
+      throw new InvalidInputError(fieldText`${field('motifs')}: unknown motif "${m}"`);
+    if (!(share >= 0))
+      throw new InvalidInputError(fieldText`${field('motifs')}: share of ${m} must be a number >= 0`);
   }
 
   return {

@@ -10,7 +10,7 @@
  *   so a model sees known patterns in unseen combinations.
  */
 import type { Catalog, Scenario } from '../model/index.js';
-import { InvalidInputError, isCausal } from '../model/index.js';
+import { InvalidInputError, isCausal, field, fieldText } from '../model/index.js';
 import { createRandom, shuffled } from './random.js';
 
 export interface PatternSplit {
@@ -47,7 +47,8 @@ export function splitByPatterns(
   const random = createRandom(o.seed);
   const nTraits = o.oodTraits ?? 4;
   const nSocial = o.oodSocial ?? 4;
-  if (nTraits > 5) throw new InvalidInputError('--ood-traits: at most 5 (one per Big-Five dimension)');
+  if (nTraits > 5)
+    throw new InvalidInputError(fieldText`${field('oodTraits')}: at most 5 (one per Big-Five dimension)`);
   const traits = catalog.patterns.filter((p) => p.kind === 'trait');
   const dims = shuffled(
     random,
@@ -100,7 +101,8 @@ export function splitByEdges(
 ): EdgeSplit {
   const random = createRandom(o.seed);
   const share = o.share ?? 0.1;
-  if (!(share > 0 && share < 1)) throw new InvalidInputError('--share must be between 0 and 1');
+  if (!(share > 0 && share < 1))
+    throw new InvalidInputError(fieldText`${field('share')} must be between 0 and 1`);
   const causal = catalog.relations
     .filter((r) => isCausal(r.type))
     .map((r) => r.id)

@@ -11,7 +11,7 @@ import { registerPatternRoutes } from './routes/patterns.js';
 import { registerPromptRoutes } from './routes/prompt.js';
 import { registerSampleRoutes } from './routes/sample.js';
 import { registerScenarioRoutes } from './routes/scenarios.js';
-import { OpenApiDocumentSchema } from './schemas/responses.js';
+import { OpenApiDocumentSchema } from '../contract/responses.js';
 import { registerUi } from './static.js';
 
 export interface AppOptions {

@@ -1,13 +1,10 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { z } from 'zod';
 import {
   ConstraintError,
-  type InputProblem,
   InvalidInputError,
   NotFoundError,
   PsygraphError,
   StoreDataError,
-  zodProblems,
 } from '../model/index.js';
 import { BudgetExceededError, InvalidReplyError, LlmRequestError } from '../llm/index.js';
 
@@ -38,47 +35,6 @@ const FASTIFY_CODES: Record<number, string> = {
   413: 'payload_too_large',
   415: 'unsupported_media_type',
 };
-
-export type InputSource = 'query' | 'path' | 'body';
-
-/** Parses one part of a request; failures become InvalidInputError naming each field. */
-export function parseInput<S extends z.ZodType>(schema: S, value: unknown, source: InputSource): z.output<S> {
-  if (source === 'body' && value === undefined)
-    throw new InvalidInputError(
-      'request body is missing: send a JSON object (content-type: application/json)',
-      [{ file: 'body', path: '(root)', message: 'missing' }],
-    );
-  const parsed = schema.safeParse(value);
-  if (parsed.success) return parsed.data;
-  const problems = zodProblems(parsed.error, source).flatMap((problem, i): InputProblem[] => {
-    const issue = parsed.error.issues[i]!;
-    // zod reports unknown keys on the parent object; name each key as the field at fault
-    if (issue.code !== 'unrecognized_keys') return [problem];
-    const parent = problem.path === '(root)' ? '' : `${problem.path}.`;
-    return issue.keys.map((key) => ({ file: source, path: `${parent}${key}`, message: 'unknown field' }));
-  });
-  const first = problems[0]!;
-  const more = problems.length > 1 ? ` (and ${problems.length - 1} more problem(s))` : '';
-  throw new InvalidInputError(`invalid ${source}: ${first.path}: ${first.message}${more}`, problems);
-}
-
-/**
- * The core names its inputs by CLI flag (`--include`, `-n`); over HTTP the same messages name the
- * body field instead (`include`, `n`), so a client can point at what to fix.
- */
-export function withFieldNames(err: unknown, renames: Record<string, string> = {}): unknown {
-  if (!(err instanceof PsygraphError)) return err;
-  const message = err.message.replace(/(^|[\s(])(-n|--[a-z][a-z-]*)\b/g, (_m, pre: string, flag: string) => {
-    const field =
-      renames[flag] ?? flag.replace(/^-+/, '').replace(/-([a-z])/g, (_x, c: string) => c.toUpperCase());
-    return `${pre}${field}`;
-  });
-  if (message === err.message) return err;
-  if (err instanceof InvalidInputError) return new InvalidInputError(message, err.problems);
-  if (err instanceof ConstraintError) return new ConstraintError(message, err.details);
-  if (err instanceof NotFoundError) return new NotFoundError(message, err.details);
-  return err;
-}
 
 /**
  * No route for this method and path: 405 with `Allow` when the path exists under other methods

@@ -2,8 +2,8 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { FileResponse, RouteDoc } from './routes/define.js';
-import { apiSchemas } from './schemas/registry.js';
-import { ErrorSchema } from './schemas/responses.js';
+import { alternativeSchemas, alternativesJsonSchema, apiSchemas } from '../contract/registry.js';
+import { ErrorSchema } from '../contract/responses.js';
 
 type JsonSchema = Record<string, unknown>;
 
@@ -34,6 +34,10 @@ function componentSchemas(): Record<string, JsonSchema> {
     uri: REF,
     io: 'input',
     unrepresentable: 'any',
+    override: ({ zodSchema, jsonSchema }) => {
+      const spec = alternativeSchemas.get(zodSchema as unknown as z.ZodType);
+      if (spec) Object.assign(jsonSchema, alternativesJsonSchema(spec));
+    },
   }) as { schemas: Record<string, JsonSchema> };
   // OpenAPI 3.1 components are plain 2020-12 schemas; the per-document keys do not belong there
   return Object.fromEntries(

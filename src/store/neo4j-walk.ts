@@ -12,6 +12,8 @@ import {
   ConstraintError,
   InvalidInputError,
   type Scenario,
+  field,
+  fieldText,
 } from '../model/index.js';
 import type { ConflictMode, TwinMode } from '../sample/characters.js';
 import { DIAMONDS } from '../sample/options.js';
@@ -57,13 +59,15 @@ export async function sampleWalkServerSide(
   graphHash: string,
 ): Promise<Scenario[]> {
   const [min, max] = options.size ?? [2, 5];
-  if (min < 2 || max < min) throw new InvalidInputError(`--size must be a range with 2 <= min <= max`);
+  if (min < 2 || max < min)
+    throw new InvalidInputError(fieldText`${field('size')} must be a range with 2 <= min <= max`);
   const types = options.types ?? [...CAUSAL_TYPES];
   const weighted = options.weighted ?? true;
   const situations = options.situations ?? [...DIAMONDS];
   const known = new Set((await store.listSituations()).map((s) => s.id));
   for (const s of situations)
-    if (!known.has(s)) throw new InvalidInputError(`--situation: unknown situation "${s}"`);
+    if (!known.has(s))
+      throw new InvalidInputError(fieldText`${field('situations')}: unknown situation "${s}"`);
   const total = Number((await store.query('MATCH (p:Pattern) RETURN count(p) AS n'))[0]?.n ?? 0);
   if (!total) throw new ConstraintError('the graph has no patterns');
 

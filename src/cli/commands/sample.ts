@@ -8,16 +8,18 @@ import {
   InvalidInputError,
   MOTIFS,
   type Motif,
+  SAMPLE_STRATEGIES,
   type Scenario,
-  STRATEGIES,
   type Strategy,
 } from '../../model/index.js';
+import { SAMPLE, SEED } from '../../contract/limits.js';
+import { parseContract } from '../../contract/parse.js';
+import { SampleCliSchema, type SampleInput, runSample } from '../../contract/sample.js';
 import { CONFLICT_MODES, type ConflictMode, TWIN_MODES, type TwinMode } from '../../sample/characters.js';
 import { coverageReport } from '../../sample/coverage.js';
-import { DIAMONDS, type SampleOptions, expandSituations } from '../../sample/options.js';
-import { sampleScenarios } from '../../sample/sample.js';
 import { splitByEdges, splitByPatterns } from '../../sample/splits.js';
 import { type CliContext, withStore } from '../context.js';
+import { helpOf } from '../flags.js';
 import { parseEnumList, parseNumberIn } from '../options.js';
 import { readScenarioFile, toJsonl, writeFileAtomic } from '../scenario-io.js';
 
@@ -58,7 +60,7 @@ interface SampleFlags {
   n: number;
   seed: number;
   strategy: Strategy;
-  size: [number, number];
+  size?: [number, number];
   types?: CausalType[];
   unweighted?: boolean;
   include?: string[];
@@ -79,61 +81,63 @@ interface SampleFlags {
   out?: string;
 }
 
+/** The flags as the sample contract's fields (flags left out stay out, so the contract's defaults apply). */
+function sampleInput(flags: SampleFlags): SampleInput {
+  const { situation, unweighted, save: _s, json: _j, jsonl: _l, out: _o, ...fields } = flags;
+  return parseContract(
+    SampleCliSchema,
+    {
+      ...Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)),
+      ...(situation ? { situations: situation } : {}),
+      ...(unweighted ? { weighted: false } : {}),
+    },
+    'flags',
+  );
+}
+
+const help = (key: string) => helpOf(SampleCliSchema, key);
+
 export function registerSampleCommands(program: Command, ctx: CliContext): void {
   program
     .command('sample')
     .description('sample scenarios by walking interacting subgraphs')
-    .requiredOption('-n, --n <count>', 'how many scenarios', parseNumberIn('-n', 1, 10_000_000, true))
+    .requiredOption('-n, --n <count>', help('n'), parseNumberIn('-n', SAMPLE.nCli.min, SAMPLE.nCli.max, true))
+    .option('--seed <n>', help('seed'), parseNumberIn('--seed', SEED.min, SEED.max, true))
+    .addOption(new Option('--strategy <name>', help('strategy')).choices(SAMPLE_STRATEGIES))
     .option(
-      '--seed <n>',
-      'random seed (same seed + graph = same scenarios)',
-      parseNumberIn('--seed', 0, 2 ** 32 - 1, true),
-      1,
+      '--size <range>',
+      `${help('size')}; N or MIN-MAX`,
+      parseRange('--size', SAMPLE.size.min, SAMPLE.size.max),
     )
-    .addOption(
-      new Option('--strategy <name>', 'walk | coverage | motif | humanllm')
-        .choices(STRATEGIES.filter((s) => s !== 'manual'))
-        .default('walk'),
-    )
-    .option('--size <range>', 'patterns per scenario, N or MIN-MAX', parseRange('--size', 2, 8), [2, 5])
-    .option(
-      '--types <types>',
-      'relation types the walk follows (default all causal)',
-      parseEnumList<CausalType>('--types', CAUSAL_TYPES),
-    )
+    .option('--types <types>', help('types'), parseEnumList<CausalType>('--types', CAUSAL_TYPES))
     .option('--unweighted', 'ignore relation strength when walking')
-    .option('--include <ids>', 'patterns every scenario must contain', list)
-    .option('--exclude <ids>', 'patterns no scenario may contain', list)
-    .option('--min-traits <n>', 'at least this many traits', parseNumberIn('--min-traits', 0, 8, true))
+    .option('--include <ids>', help('include'), list)
+    .option('--exclude <ids>', help('exclude'), list)
+    .option(
+      '--min-traits <n>',
+      help('minTraits'),
+      parseNumberIn('--min-traits', SAMPLE.minTraits.min, SAMPLE.minTraits.max, true),
+    )
     .option(
       '--min-social <n>',
-      'at least this many social-cognitive patterns',
-      parseNumberIn('--min-social', 0, 8, true),
+      help('minSocial'),
+      parseNumberIn('--min-social', SAMPLE.minSocial.min, SAMPLE.minSocial.max, true),
     )
-    .option(
-      '--require <types>',
-      'relation types every scenario must contain',
-      parseEnumList<CausalType>('--require', CAUSAL_TYPES),
-    )
-    .option('--situation <ids>', 'situations to use: ids, "diamonds", "life-domains" or "all"', list)
-    .option('--cross-situations', 'emit each pattern set once in every listed situation')
+    .option('--require <types>', help('require'), parseEnumList<CausalType>('--require', CAUSAL_TYPES))
+    .option('--situation <ids>', help('situations'), list)
+    .option('--cross-situations', help('crossSituations'))
     .option(
       '--characters <range>',
-      'characters per scenario, N or MIN-MAX (default 2)',
-      parseRange('--characters', 1, 8),
+      `${help('characters')}; N or MIN-MAX`,
+      parseRange('--characters', SAMPLE.characters.min, SAMPLE.characters.max),
     )
     .addOption(
       new Option(
         '--conflicts <mode>',
-        'CONFLICTS edges of scope "either": inside one character (inner) or across two (split); "within" and "between" edges always follow their scope',
+        `${help('conflicts')}; "within" and "between" edges always follow their scope`,
       ).choices(CONFLICT_MODES),
     )
-    .addOption(
-      new Option(
-        '--twins <mode>',
-        'near-twins (VARIANT_OF): in different characters (separate, default), never in one scenario (forbid), or anywhere (allow)',
-      ).choices(TWIN_MODES),
-    )
+    .addOption(new Option('--twins <mode>', help('twins')).choices(TWIN_MODES))
     .option(
       '--motifs <shares>',
       'motif strategy quotas, e.g. conflict-pair=3,reinforcing-chain=1',
@@ -145,32 +149,11 @@ export function registerSampleCommands(program: Command, ctx: CliContext): void 
     .option('--json', 'print a JSON array')
     .option('--jsonl', 'print JSON lines')
     .action(async (flags: SampleFlags, cmd: Command) => {
+      const input = sampleInput(flags);
       await withStore(cmd, ctx, async (store) => {
         const catalog = await store.snapshot();
-        const situations = expandSituations(catalog.situations, flags.situation ?? [...DIAMONDS]);
         const avoid = flags.save ? new Set((await store.listScenarios()).map((s) => s.id)) : undefined;
-        const options: SampleOptions = {
-          n: flags.n,
-          seed: flags.seed,
-          strategy: flags.strategy,
-          size: flags.size,
-          weighted: !flags.unweighted,
-          situations,
-          crossSituations: Boolean(flags.crossSituations),
-          allowFewer: Boolean(flags.allowFewer),
-          ...(flags.types ? { types: flags.types } : {}),
-          ...(flags.include ? { include: flags.include } : {}),
-          ...(flags.exclude ? { exclude: flags.exclude } : {}),
-          ...(flags.minTraits !== undefined ? { minTraits: flags.minTraits } : {}),
-          ...(flags.minSocial !== undefined ? { minSocial: flags.minSocial } : {}),
-          ...(flags.require ? { require: flags.require } : {}),
-          ...(flags.characters ? { characters: flags.characters } : {}),
-          ...(flags.conflicts ? { conflicts: flags.conflicts } : {}),
-          ...(flags.twins ? { twins: flags.twins } : {}),
-          ...(flags.motifs ? { motifs: flags.motifs } : {}),
-          ...(avoid ? { avoidIds: avoid } : {}),
-        };
-        const { scenarios, report } = sampleScenarios(catalog, options);
+        const { scenarios, report } = runSample(catalog, input, avoid);
         if (flags.save) {
           const saved = await store.saveScenarios(scenarios);
           ctx.io.err(`saved ${saved.saved.length} scenario(s)`);

@@ -4,9 +4,9 @@
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { z } from 'zod';
-import { NoInput } from '../schemas/requests.js';
+import { NoInput } from '../../contract/requests.js';
 import { InvalidInputError } from '../../model/index.js';
-import { parseInput } from '../errors.js';
+import { parseContract } from '../../contract/parse.js';
 
 export type Method = 'GET' | 'POST' | 'DELETE';
 
@@ -86,9 +86,9 @@ export class ApiRoutes {
       url: definition.url,
       handler: async (request, reply) => {
         const input = {
-          query: parseInput(query, rejectEmpty(request.query), 'query'),
-          params: parseInput(params, request.params ?? {}, 'path'),
-          body: body ? parseInput(body, request.body, 'body') : undefined,
+          query: parseContract(query, rejectEmpty(request.query), 'query'),
+          params: parseContract(params, request.params ?? {}, 'path'),
+          body: body ? parseContract(body, request.body, 'body') : undefined,
         } as RouteInput<Q, P, B>;
         return handler(input, reply);
       },

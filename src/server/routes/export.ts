@@ -1,7 +1,7 @@
 /** GET /api/export: the whole graph as a downloadable file. */
 import { type ExportFormat, exportGraph } from '../../analysis/export.js';
 import type { GraphStore } from '../../store/graph-store.js';
-import { ExportQuery } from '../schemas/requests.js';
+import { ExportQuery } from '../../contract/requests.js';
 import type { ApiRoutes } from './define.js';
 
 export const EXPORT_MEDIA: Record<ExportFormat, { type: string; ext: string }> = {

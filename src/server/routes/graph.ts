@@ -9,7 +9,7 @@ import {
   scopeOf,
 } from '../../model/index.js';
 import type { GraphStore } from '../../store/graph-store.js';
-import { GraphSchema, HealthSchema, StatsSchema, TraitMatrixSchema } from '../schemas/responses.js';
+import { GraphSchema, HealthSchema, StatsSchema, TraitMatrixSchema } from '../../contract/responses.js';
 import type { ApiRoutes } from './define.js';
 import type { z } from 'zod';
 

@@ -22,7 +22,7 @@ import {
   resolveScenario,
 } from '../../prompt/index.js';
 import type { GraphStore } from '../../store/graph-store.js';
-import { withFieldNames } from '../errors.js';
+import { LLM } from '../../contract/limits.js';
 import {
   ChecklistRequestSchema,
   Checklist,
@@ -34,7 +34,7 @@ import {
   type ScenarioSource,
   SynthRequestSchema,
   SynthResultSchema,
-} from '../schemas/llm.js';
+} from '../../contract/llm.js';
 import type { ApiRoutes } from './define.js';
 import { givenOrSaved } from './scenarios.js';
 
@@ -52,9 +52,6 @@ export class LlmNotConfiguredError extends PsygraphError {
   readonly callerFault = false;
 }
 
-const DEFAULT_RUNS = 3;
-const DEFAULT_REGENERATIONS = 2;
-
 interface Prepared {
   scenario: Scenario;
   pctx: PromptContext;
@@ -63,13 +60,9 @@ interface Prepared {
 
 /** The scenario of the request, checked against the graph, with body field names in its errors. */
 async function prepare(body: ScenarioSource, store: GraphStore): Promise<Prepared> {
-  try {
-    const scenario = await givenOrSaved(body, store);
-    const pctx = createPromptContext(await store.snapshot());
-    return { scenario, pctx, resolved: resolveScenario(scenario, pctx) };
-  } catch (err) {
-    throw withFieldNames(err);
-  }
+  const scenario = await givenOrSaved(body, store);
+  const pctx = createPromptContext(await store.snapshot());
+  return { scenario, pctx, resolved: resolveScenario(scenario, pctx) };
 }
 
 function conversationOf(scenario: Scenario, route: string): Turn[] {
@@ -79,14 +72,6 @@ function conversationOf(scenario: Scenario, route: string): Turn[] {
       [{ file: 'body', path: 'scenario.conversation', message: 'missing' }],
     );
   return scenario.conversation;
-}
-
-function characterIndex(resolved: ResolvedScenario, spec: string | number): number {
-  try {
-    return findCharacter(resolved, spec);
-  } catch (err) {
-    throw withFieldNames(err);
-  }
 }
 
 export function registerLlmRoutes(routes: ApiRoutes, store: GraphStore, llm: ServerLlm | undefined): void {
@@ -143,7 +128,7 @@ export function registerLlmRoutes(routes: ApiRoutes, store: GraphStore, llm: Ser
         scenario,
         pctx,
         client,
-        body.regenerate ?? DEFAULT_REGENERATIONS,
+        body.regenerate ?? LLM.regenerate.default,
       );
       if (body.save) await store.saveScenarios([written], { replace: true });
       return { scenario: written, saved: !!body.save };
@@ -181,14 +166,14 @@ export function registerLlmRoutes(routes: ApiRoutes, store: GraphStore, llm: Ser
       const cast = resolved.cast.map((c) => c.label);
       const carriers = resolved.cast.filter((c) => c.patterns.length).map((c) => c.label);
       const characters =
-        body.character === undefined ? carriers : [cast[characterIndex(resolved, body.character)]!];
+        body.character === undefined ? carriers : [cast[findCharacter(resolved, body.character)]!];
       const checklist = compileChecklist(scenario, pctx);
       const model = scenario.provenance?.model ?? 'conversation';
       const judgements = [];
       for (const character of characters) {
         const target = { scenario, turns, character, checklist, model };
         judgements.push(
-          (await judgeCharacter({ ...target, runs: body.runs ?? DEFAULT_RUNS }, judge)).judgement,
+          (await judgeCharacter({ ...target, runs: body.runs ?? LLM.runs.default }, judge)).judgement,
         );
       }
       return { judgements, metrics: computeMetrics(judgements, model) };
@@ -206,10 +191,10 @@ export function registerLlmRoutes(routes: ApiRoutes, store: GraphStore, llm: Ser
       const { client, judge } = need();
       const { scenario, pctx, resolved } = await prepare(body, store);
       conversationOf(scenario, 'evaluate');
-      const character = characterIndex(resolved, body.character ?? 0);
+      const character = findCharacter(resolved, body.character ?? 0);
       const { judgement } = await evaluateScenario(scenario, pctx, client, {
         character,
-        runs: body.runs ?? DEFAULT_RUNS,
+        runs: body.runs ?? LLM.runs.default,
         judge,
         checklist: compileChecklist(scenario, pctx),
       });

@@ -1,12 +1,12 @@
 /** Patterns, relations and situations: the catalog, read-only. */
 import type { GraphStore } from '../../store/graph-store.js';
-import { IdParams, PatternQuery, RelationQuery } from '../schemas/requests.js';
+import { IdParams, PatternQuery, RelationQuery } from '../../contract/requests.js';
 import {
   NeighbourhoodSchema,
   PatternListSchema,
   RelationListSchema,
   SituationListSchema,
-} from '../schemas/responses.js';
+} from '../../contract/responses.js';
 import type { ApiRoutes } from './define.js';
 
 export function registerPatternRoutes(routes: ApiRoutes, store: GraphStore): void {

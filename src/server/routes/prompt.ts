@@ -1,21 +1,15 @@
 /** POST /api/prompt: compile a scenario (given, saved, or drafted from patterns) into a prompt. */
 import { type Catalog, type Scenario } from '../../model/index.js';
-import { type PromptItem, createPromptContext, draftScenario, renderPrompt } from '../../prompt/index.js';
+import { type PromptItem, createPromptContext } from '../../prompt/index.js';
 import type { GraphStore } from '../../store/graph-store.js';
-import { withFieldNames } from '../errors.js';
-import { type PromptRequest, PromptRequestSchema } from '../schemas/requests.js';
-import { PromptResultSchema } from '../schemas/responses.js';
+import { type PromptInput, PromptRequestSchema, compilePrompts, draftFor } from '../../contract/prompt.js';
+import { PromptResultSchema } from '../../contract/responses.js';
 import type { ApiRoutes } from './define.js';
 import { givenOrSaved } from './scenarios.js';
 
-async function scenarioFor(body: PromptRequest, catalog: Catalog, store: GraphStore): Promise<Scenario> {
+async function scenarioFor(body: PromptInput, catalog: Catalog, store: GraphStore): Promise<Scenario> {
   if (body.scenario || body.scenarioId) return givenOrSaved(body, store);
-  return draftScenario(catalog, {
-    patterns: body.patterns ?? [],
-    situation: body.situation ?? '',
-    seed: body.seed ?? 1,
-    ...(body.characters ? { characters: body.characters } : {}),
-  });
+  return draftFor(catalog, body);
 }
 
 /** The contract's shapes: `{prompt}`, `{messages}` or `{records}`, each with its receipt. */
@@ -42,17 +36,9 @@ export function registerPromptRoutes(routes: ApiRoutes, store: GraphStore): void
     errors: [400, 404, 422, 503],
     handler: async ({ body }) => {
       const catalog = await store.snapshot();
-      try {
-        const scenario = await scenarioFor(body, catalog, store);
-        const ctx = createPromptContext(catalog, body.encoding ? { encoding: body.encoding } : {});
-        const items = renderPrompt(scenario, ctx, body.format, {
-          ...(body.budget ? { budget: body.budget } : {}),
-          ...(body.character !== undefined ? { character: body.character } : {}),
-        });
-        return promptResponse(items);
-      } catch (err) {
-        throw withFieldNames(err);
-      }
+      const scenario = await scenarioFor(body, catalog, store);
+      const ctx = createPromptContext(catalog, body.encoding ? { encoding: body.encoding } : {});
+      return promptResponse(compilePrompts([scenario], ctx, body));
     },
   });
 }

@@ -1,8 +1,8 @@
 /** The scenario library: list, get, save, delete. */
 import { NotFoundError, type Scenario as ScenarioData } from '../../model/index.js';
 import type { GraphStore } from '../../store/graph-store.js';
-import { IdParams, SaveScenariosRequestSchema, ScenarioQuery } from '../schemas/requests.js';
-import { DeletedSchema, SaveResultSchema, Scenario, ScenarioListSchema } from '../schemas/responses.js';
+import { IdParams, SaveScenariosRequestSchema, ScenarioQuery } from '../../contract/requests.js';
+import { DeletedSchema, SaveResultSchema, Scenario, ScenarioListSchema } from '../../contract/responses.js';
 import type { ApiRoutes } from './define.js';
 
 /** The scenario a request names: given in the body, or saved under `scenarioId`. */

@@ -16,7 +16,7 @@ import type {
   Scenario,
   Situation,
   Stats,
-} from './types.js';
+} from '../../../src/contract/types.js';
 
 export class ApiError extends Error {
   constructor(

@@ -3,7 +3,7 @@
  * attributes; domain data stays in the API payload.
  */
 import Graph from 'graphology';
-import type { GraphData, GraphNode } from '../api/types.js';
+import type { GraphData, GraphNode } from '../api/index.js';
 import { FALLBACK_COLOR, FAMILY_COLORS, RELATION_STYLES, tint } from './colors.js';
 
 export interface NodeAttrs {

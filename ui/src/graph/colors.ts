@@ -2,7 +2,7 @@
  * Visual vocabulary: one colour per family (Big-Five dimension or social-cognitive category), one
  * colour and stroke per relation type. Chosen to stay distinguishable on light and dark stages.
  */
-import type { RelationType } from '../api/types.js';
+import type { RelationType } from '../api/index.js';
 
 export const FAMILY_COLORS: Record<string, string> = {
   extraversion: '#f4a261',

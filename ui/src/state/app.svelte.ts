@@ -4,14 +4,21 @@
  */
 import { createContext } from 'svelte';
 import { api, ApiError } from '../api/client.js';
-import type { GraphData, GraphNode, PatternDetail, Scenario, Situation } from '../api/types.js';
+import type { GraphData, GraphNode, PatternDetail, Scenario, Situation } from '../api/index.js';
 import { buildGraph, type PsyGraph } from '../graph/build.js';
 import { GraphController } from '../graph/controller.js';
 import { visibleSubgraph, type FilterState } from './filters.js';
 import { buildAdjacency, neighbourhood, scenarioSubgraph, type Direction } from './highlight.js';
 import { LlmState } from './llm.svelte.js';
 import { SamplerState } from './sampler.svelte.js';
-import { parseView, serializeView, type SamplerSettings, type Tab, type ViewState } from './url.js';
+import {
+  clampSampler,
+  parseView,
+  serializeView,
+  type SamplerSettings,
+  type Tab,
+  type ViewState,
+} from './url.js';
 
 export type LoadStatus = 'loading' | 'ready' | 'error';
 export type PickMode = 'select' | 'include' | 'exclude';
@@ -147,7 +154,7 @@ export class AppState {
   }
 
   updateSampler(patch: Partial<SamplerSettings>): void {
-    this.setView({ ...this.view, sampler: { ...this.view.sampler, ...patch } }, 'replace');
+    this.setView({ ...this.view, sampler: clampSampler({ ...this.view.sampler, ...patch }) }, 'replace');
   }
 
   showScenario(scenario: Scenario, sampled: boolean): void {

@@ -3,7 +3,7 @@
  * what is drawn. Hidden things are listed (not shown ones), so a new relation type or family
  * appears by default.
  */
-import type { GraphData, GraphEdge, GraphNode, Pole, RelationType, Scope } from '../api/types.js';
+import type { GraphData, GraphEdge, GraphNode, Pole, RelationType, Scope } from '../api/index.js';
 
 export interface FilterState {
   hiddenTypes: readonly RelationType[];

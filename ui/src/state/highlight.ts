@@ -2,7 +2,7 @@
  * Neighbourhood of a focused pattern, by direction. CONFLICTS, EXCLUDES and VARIANT_OF read as symmetric (stored
  * once, source < target), so they count as both incoming and outgoing.
  */
-import type { GraphData, GraphEdge, RelationType } from '../api/types.js';
+import type { GraphData, GraphEdge, RelationType } from '../api/index.js';
 
 export type Direction = 'both' | 'out' | 'in';
 export const DIRECTIONS: readonly Direction[] = ['both', 'out', 'in'];

@@ -4,7 +4,7 @@
  * scenario id for as long as the page lives.
  */
 import { api } from '../api/client.js';
-import type { JudgeResult, LlmStatus, Scenario } from '../api/types.js';
+import type { JudgeResult, LlmStatus, Scenario } from '../api/index.js';
 import type { AppState } from './app.svelte.js';
 
 /** One judge run keeps a click cheap; the CLI is the place for k runs with mean ± SD. */

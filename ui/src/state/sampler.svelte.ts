@@ -3,7 +3,7 @@
  * Sampling is seeded, so a link holding the settings and a scenario id reproduces the same list.
  */
 import { api } from '../api/client.js';
-import type { SampleReport, SampleRequest, Scenario } from '../api/types.js';
+import type { SampleReport, SampleRequest, Scenario } from '../api/index.js';
 import type { AppState } from './app.svelte.js';
 import type { SamplerSettings } from './url.js';
 

@@ -1,5 +1,5 @@
 /** Name and alias search for the suggestion box: prefix matches first, then word starts, then substrings. */
-import type { GraphNode } from '../api/types.js';
+import type { GraphNode } from '../api/index.js';
 
 export interface Suggestion {
   node: GraphNode;

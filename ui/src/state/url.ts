@@ -4,13 +4,15 @@
  */
 import {
   RELATION_TYPES,
+  SAMPLE,
   SCOPES,
+  SEED,
   STRATEGIES,
   type Pole,
   type RelationType,
   type SampleStrategy,
   type Scope,
-} from '../api/types.js';
+} from '../api/index.js';
 import { DEFAULT_FILTERS, type FilterState } from './filters.js';
 import { DIRECTIONS, type Direction } from './highlight.js';
 
@@ -69,11 +71,29 @@ function int(v: string | null, fallback: number, min: number, max: number): numb
   return Number.isFinite(n) ? Math.min(max, Math.max(min, n)) : fallback;
 }
 
+/**
+ * Sampler settings within the API's limits (the same numbers the server validates with): a value
+ * out of range is brought to the nearest allowed one, so the form never sends a request the
+ * server must reject.
+ */
+export function clampSampler(s: SamplerSettings): SamplerSettings {
+  const clamp = (v: number, { min, max }: { min: number; max: number }) =>
+    Number.isFinite(v) ? Math.min(max, Math.max(min, Math.round(v))) : min;
+  const sizeMin = clamp(s.sizeMin, SAMPLE.size);
+  return {
+    ...s,
+    n: clamp(s.n, SAMPLE.n),
+    seed: clamp(s.seed, SEED),
+    sizeMin,
+    sizeMax: clamp(s.sizeMax, { min: sizeMin, max: SAMPLE.size.max }),
+  };
+}
+
 export function parseView(search: string): ViewState {
   const p = new URLSearchParams(search);
   const d = DEFAULT_SAMPLER;
   const strength = Number(p.get('min') ?? '0');
-  const sizeMin = int(p.get('smin'), d.sizeMin, 1, 5);
+  const sizeMin = int(p.get('smin'), d.sizeMin, SAMPLE.size.min, SAMPLE.size.max);
   return {
     pattern: p.get('pattern') || null,
     scenario: p.get('scenario') || null,
@@ -93,10 +113,10 @@ export function parseView(search: string): ViewState {
     },
     sampler: {
       strategy: oneOf(STRATEGIES, p.get('strategy'), d.strategy),
-      n: int(p.get('n'), d.n, 1, 200),
-      seed: int(p.get('seed'), d.seed, 0, 2 ** 31 - 1),
+      n: int(p.get('n'), d.n, SAMPLE.n.min, SAMPLE.n.max),
+      seed: int(p.get('seed'), d.seed, SEED.min, SEED.max),
       sizeMin,
-      sizeMax: int(p.get('smax'), Math.max(sizeMin, d.sizeMax), sizeMin, 5),
+      sizeMax: int(p.get('smax'), Math.max(sizeMin, d.sizeMax), sizeMin, SAMPLE.size.max),
       situation: p.get('situation') ?? '',
       include: list(p.get('include')),
       exclude: list(p.get('exclude')),

@@ -25,7 +25,7 @@ export async function inputs(
         resolveScenario(s, pctx);
       } catch (err) {
         if (err instanceof InvalidInputError)
-          throw new InvalidInputError(`--scenarios: ${err.message}`, err.problems);
+          throw new InvalidInputError(['--scenarios: ', ...err.text], err.problems);
         throw err;
       }
     }

@@ -10,6 +10,7 @@ import {
   createPromptContext,
   resolveTemplates,
 } from '../../../prompt/index.js';
+import { PROMPT } from '../../../contract/limits.js';
 import { parseNumberIn } from '../../options.js';
 
 export interface CompileFlags {
@@ -39,7 +40,7 @@ export function addCompileOptions(command: Command): Command {
     .option(
       '--budget <tokens>',
       'token budget: shorten pattern texts to fit',
-      parseNumberIn('--budget', 1, 1e7, true),
+      parseNumberIn('--budget', PROMPT.budget.min, PROMPT.budget.max, true),
     )
     .addOption(
       new Option('--encoding <name>', 'tokenizer for counts').choices(ENCODINGS).default('o200k_base'),

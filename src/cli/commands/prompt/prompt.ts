@@ -5,13 +5,15 @@ import { InvalidInputError, NotFoundError, type Scenario } from '../../../model/
 import {
   PROMPT_FORMATS,
   type PromptFormat,
-  draftScenario,
   formatItems,
   overBudgetWarnings,
   parseScenarioLine,
   receiptsText,
-  renderPrompt,
 } from '../../../prompt/index.js';
+import { PROMPT, SEED } from '../../../contract/limits.js';
+import { parseContract } from '../../../contract/parse.js';
+import { type PromptInput, PromptRequestSchema, compilePrompts, draftFor } from '../../../contract/prompt.js';
+import { helpOf } from '../../flags.js';
 import type { GraphStore } from '../../../store/graph-store.js';
 import { type CliContext, withStore } from '../../context.js';
 import { parseNumberIn } from '../../options.js';
@@ -41,7 +43,7 @@ interface PromptFlags extends CompileFlags {
   patterns?: string[];
   situation?: string;
   characters?: number;
-  seed: number;
+  seed?: number;
   format: PromptFormat;
   character?: string;
   receipt?: boolean;
@@ -49,38 +51,41 @@ interface PromptFlags extends CompileFlags {
   jsonl?: boolean;
 }
 
+/** The flags as the prompt contract's fields; `--scenario` (an id or a file) stands in `scenarioId`. */
+function promptInput(flags: PromptFlags): PromptInput {
+  const { scenario, patterns, situation, characters, seed, format, budget, encoding, character } = flags;
+  const fields = {
+    scenarioId: scenario,
+    patterns,
+    situation,
+    characters,
+    seed,
+    format,
+    budget,
+    encoding,
+    character,
+  };
+  return parseContract(
+    PromptRequestSchema,
+    Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)),
+    'flags',
+  );
+}
+
 async function runPrompt(flags: PromptFlags, cmd: Command, ctx: CliContext) {
-  if (!flags.scenario === !flags.patterns)
-    throw new InvalidInputError(
-      'give either --scenario <id|file.jsonl[:line]> or --patterns a,b,c (not both)',
-    );
-  if (flags.patterns && !flags.situation)
-    throw new InvalidInputError('--situation is required with --patterns');
-  if (flags.character !== undefined && flags.format !== 'roleplay')
-    throw new InvalidInputError('--character applies to --format roleplay only');
+  const input = promptInput(flags);
   await withStore(cmd, ctx, async (store) => {
     const catalog = await store.snapshot();
-    const scenarios = flags.scenario
-      ? await scenariosFor(flags.scenario, store)
-      : [
-          draftScenario(catalog, {
-            patterns: flags.patterns!,
-            situation: flags.situation!,
-            seed: flags.seed,
-            ...(flags.characters ? { characters: flags.characters } : {}),
-          }),
-        ];
+    const scenarios = flags.scenario ? await scenariosFor(flags.scenario, store) : [draftFor(catalog, input)];
     const pctx = await promptContext(catalog, flags);
-    const options = {
-      ...(flags.budget ? { budget: flags.budget } : {}),
-      ...(flags.character !== undefined ? { character: flags.character } : {}),
-    };
-    const items = scenarios.flatMap((s) => renderPrompt(s, pctx, flags.format, options));
+    const items = compilePrompts(scenarios, pctx, input);
     ctx.io.out(formatItems(items, flags.format, flags.json ? 'json' : flags.jsonl ? 'jsonl' : 'text'));
     if (flags.receipt) ctx.io.err(receiptsText(items));
     for (const warning of overBudgetWarnings(items)) ctx.io.err(warning);
   });
 }
+
+const help = (key: string) => helpOf(PromptRequestSchema, key);
 
 export function registerPromptCommand(program: Command, ctx: CliContext): void {
   addCompileOptions(
@@ -97,10 +102,10 @@ export function registerPromptCommand(program: Command, ctx: CliContext): void {
       .option('--situation <id>', 'the draft’s situation (with --patterns)')
       .option(
         '--characters <n>',
-        'characters in the draft (default 2)',
-        parseNumberIn('--characters', 1, 8, true),
+        help('characters'),
+        parseNumberIn('--characters', PROMPT.characters.min, PROMPT.characters.max, true),
       )
-      .option('--seed <n>', 'seed for the draft’s cast', parseNumberIn('--seed', 0, 2 ** 32 - 1, true), 1)
+      .option('--seed <n>', help('seed'), parseNumberIn('--seed', SEED.min, SEED.max, true))
       .addOption(new Option('--format <name>', 'output format').choices(PROMPT_FORMATS).default('markdown'))
       .option('--character <name|index>', 'roleplay: the character to play (0 = protagonist)'),
   )

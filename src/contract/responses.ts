@@ -11,7 +11,7 @@ import {
   RelationSchema,
   ScenarioSchema,
   SituationSchema,
-} from '../../model/index.js';
+} from '../model/index.js';
 import { named } from './registry.js';
 
 const count = z.number().int().nonnegative();

@@ -1,14 +1,13 @@
 /** Request and response shapes of the LLM routes (one scenario per request). */
 import { z } from 'zod';
-import { ChecklistRecordSchema, JudgementSchema } from '../../llm/index.js';
-import { ScenarioSchema } from '../../model/index.js';
-import { named } from './registry.js';
+import { ChecklistRecordSchema, JudgementSchema } from '../llm/index.js';
+import { ScenarioSchema, field, fieldText } from '../model/index.js';
+import { LLM } from './limits.js';
+import { complain } from './parse.js';
+import { type Alternatives, alternatives, named } from './registry.js';
 import { Scenario } from './responses.js';
 
 const int = (min: number, max: number) => z.number().int().min(min).max(max);
-
-/** Judge runs a single request may ask for; the CLI allows more for offline batches. */
-export const MAX_API_JUDGE_RUNS = 5;
 
 const source = {
   scenario: ScenarioSchema.optional().describe('a scenario object'),
@@ -17,8 +16,8 @@ const source = {
 const character = z
   .union([z.string().min(1), int(0, 100)])
   .describe('a character by name or index (0 = protagonist)');
-const runs = int(1, MAX_API_JUDGE_RUNS).describe(
-  `judge runs, for mean ± SD (1-${MAX_API_JUDGE_RUNS}, default 3)`,
+const runs = int(LLM.runs.min, LLM.runs.max).describe(
+  `judge runs, for mean ± SD (${LLM.runs.min}-${LLM.runs.max}, default ${LLM.runs.default})`,
 );
 
 /** Exactly one of scenario and scenarioId. */
@@ -27,61 +26,86 @@ function oneSource<T extends { scenario?: unknown; scenarioId?: unknown }>(
   ctx: z.RefinementCtx,
 ): void {
   if ((body.scenario === undefined) === (body.scenarioId === undefined))
-    ctx.addIssue({
-      code: 'custom',
-      path: ['scenario'],
-      message: 'give exactly one of scenario or scenarioId',
-    });
+    complain(
+      ctx,
+      ['scenario'],
+      fieldText`give exactly one of ${field('scenario')} or ${field('scenarioId')}`,
+    );
 }
+
+/** The same rule, for the document. */
+const ONE_SOURCE: Alternatives = {
+  oneOf: [
+    { required: ['scenario'], forbid: ['scenarioId'] },
+    { required: ['scenarioId'], forbid: ['scenario'] },
+  ],
+};
 
 export type ScenarioSource = { scenario?: z.output<typeof ScenarioSchema>; scenarioId?: string };
 
 export const SynthRequestSchema = named(
   'SynthRequest',
-  z
-    .strictObject({
-      ...source,
-      regenerate: int(0, 5)
-        .optional()
-        .describe('rewrites of a conversation that fails its checks (default 2)'),
-      save: z
-        .boolean()
-        .optional()
-        .describe('store the result in the library, replacing a saved scenario with the same id'),
-    })
-    .superRefine(oneSource),
+  alternatives(
+    z
+      .strictObject({
+        ...source,
+        regenerate: int(LLM.regenerate.min, LLM.regenerate.max)
+          .optional()
+          .describe(`rewrites of a conversation that fails its checks (default ${LLM.regenerate.default})`),
+        save: z
+          .boolean()
+          .optional()
+          .describe('store the result in the library, replacing a saved scenario with the same id'),
+      })
+      .superRefine(oneSource),
+    ONE_SOURCE,
+  ),
 );
 
 export const ChecklistRequestSchema = named(
   'ChecklistRequest',
-  z
-    .strictObject({
-      ...source,
-      refine: z.boolean().optional().describe('let the model reword the scenario-level items (costs a call)'),
-    })
-    .superRefine(oneSource),
+  alternatives(
+    z
+      .strictObject({
+        ...source,
+        refine: z
+          .boolean()
+          .optional()
+          .describe('let the model reword the scenario-level items (costs a call)'),
+      })
+      .superRefine(oneSource),
+    ONE_SOURCE,
+  ),
 );
 
 export const JudgeRequestSchema = named(
   'JudgeRequest',
-  z
-    .strictObject({
-      ...source,
-      character: character.optional().describe('judge only this character (default: every character)'),
-      runs: runs.optional(),
-    })
-    .superRefine(oneSource),
+  alternatives(
+    z
+      .strictObject({
+        ...source,
+        character: character.optional().describe('judge only this character (default: every character)'),
+        runs: runs.optional(),
+      })
+      .superRefine(oneSource),
+    ONE_SOURCE,
+  ),
 );
 
 export const EvaluateRequestSchema = named(
   'EvaluateRequest',
-  z
-    .strictObject({
-      ...source,
-      character: character.optional().describe('the character the model plays (default 0, the protagonist)'),
-      runs: runs.optional(),
-    })
-    .superRefine(oneSource),
+  alternatives(
+    z
+      .strictObject({
+        ...source,
+        character: character
+          .optional()
+          .describe('the character the model plays (default 0, the protagonist)'),
+        runs: runs.optional(),
+      })
+      .superRefine(oneSource),
+    ONE_SOURCE,
+  ),
 );
 
 export const LlmStatusSchema = named(
