@@ -3,6 +3,9 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/server/app.js';
 import { MemoryStore } from '../src/store/memory-store.js';
+import { SAMPLE } from '../src/contract/limits.js';
+import { DEFAULT_SAMPLER, clampSampler } from '../ui/src/state/url.js';
+import { runCli } from './helpers/cli.js';
 import { tempDir } from './helpers/tmp.js';
 
 type Json = Record<string, unknown>;
@@ -134,6 +137,46 @@ describe('the OpenAPI document', () => {
     const n = (sample.properties as Record<string, Json>).n!;
     expect(n).toMatchObject({ type: 'integer', minimum: 1, maximum: 1000 });
     expect(sample.required).toEqual(['n']);
+  });
+
+  it('states exclusive alternatives as oneOf, and a field that needs another field’s value', () => {
+    const schemas = (doc.components as { schemas: Record<string, Json> }).schemas;
+    const branches = (schema: Json) => (schema.oneOf as { required: string[] }[]).map((b) => b.required);
+    expect(branches(schemas.PromptRequest!)).toEqual([
+      ['scenario'],
+      ['scenarioId'],
+      ['patterns', 'situation'],
+    ]);
+    for (const name of ['SynthRequest', 'ChecklistRequest', 'JudgeRequest', 'EvaluateRequest'])
+      expect(branches(schemas[name]!), name).toEqual([['scenario'], ['scenarioId']]);
+    expect(schemas.PromptRequest!.allOf).toEqual([
+      {
+        if: { required: ['character'] },
+        then: { required: ['format'], properties: { format: { const: 'roleplay' } } },
+      },
+    ]);
+  });
+
+  it('states the relation-type list as the pattern the server accepts', () => {
+    const paths = doc.paths as Record<string, Record<string, { parameters: Json[] }>>;
+    const type = paths['/api/relations']!.get!.parameters.find((p) => p.name === 'type')!;
+    const pattern = new RegExp((type.schema as { pattern: string }).pattern);
+    for (const ok of ['REINFORCES', 'conflicts, Modulates', ' EXCLUDES ,VARIANT_OF'])
+      expect(ok).toMatch(pattern);
+    for (const bad of ['', 'LIKES', 'REINFORCES,', 'REINFORCES,,CONFLICTS']) expect(bad).not.toMatch(pattern);
+  });
+});
+
+describe('one limit, three surfaces', () => {
+  it('takes the sample size bounds from the contract into the document, the CLI help and the explorer', async () => {
+    const size = (doc.components as { schemas: Record<string, Json> }).schemas.SampleRequest!
+      .properties as Record<string, { prefixItems: Json[] }>;
+    for (const item of size.size!.prefixItems)
+      expect(item).toMatchObject({ minimum: SAMPLE.size.min, maximum: SAMPLE.size.max });
+    const help = (await runCli(['sample', '--help'])).stdout.replace(/\s+/g, ' ');
+    expect(help).toContain(`within ${SAMPLE.size.min}-${SAMPLE.size.max}`);
+    const clamped = clampSampler({ ...DEFAULT_SAMPLER, sizeMin: 1, sizeMax: 99 });
+    expect([clamped.sizeMin, clamped.sizeMax]).toEqual([SAMPLE.size.min, SAMPLE.size.max]);
   });
 });
 

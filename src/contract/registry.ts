@@ -48,3 +48,14 @@ export function alternativesJsonSchema(spec: Alternatives): Record<string, unkno
       : {}),
   };
 }
+
+/**
+ * JSON Schema keywords a schema's own validation enforces in code (a transform, a split list) and
+ * the document states directly, such as a `pattern` for the accepted strings.
+ */
+export const documentedSchemas = z.registry<Record<string, unknown>>();
+
+export function documented<S extends z.ZodType>(schema: S, keywords: Record<string, unknown>): S {
+  documentedSchemas.add(schema, keywords);
+  return schema;
+}

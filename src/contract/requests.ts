@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { IdSchema, RELATION_TYPES, ScenarioSchema } from '../model/index.js';
 import { EXPORT_FORMATS } from '../analysis/export.js';
 import { LISTING } from './limits.js';
-import { named } from './registry.js';
+import { documented, named } from './registry.js';
 
 export const NoInput = z.strictObject({});
 export const IdParams = z.strictObject({ id: z.string().min(1).describe('the id') });
@@ -13,11 +13,23 @@ export const PatternQuery = z.strictObject({
   search: z.string().min(1).optional().describe('case-insensitive substring of the id, name or an alias'),
 });
 
-const relationTypeList = z
-  .string()
-  .min(1)
-  .transform((s) => s.split(',').map((t) => t.trim().toUpperCase()))
-  .pipe(z.array(z.enum(RELATION_TYPES)));
+/** A word in any letter case, as a regular expression: `ab` → `[Aa][Bb]`. */
+const anyCase = (word: string) =>
+  word.replace(/[a-z]/gi, (c) => `[${c.toUpperCase()}${c.toLowerCase()}]`);
+const typeName = `\\s*(?:${RELATION_TYPES.map(anyCase).join('|')})\\s*`;
+
+/**
+ * Comma-separated relation types, in any letter case. The document states the accepted strings as
+ * a pattern; validation splits and checks each name, so a problem points at the item (`type[1]`).
+ */
+const relationTypeList = documented(
+  z
+    .string()
+    .min(1)
+    .transform((s) => s.split(',').map((t) => t.trim().toUpperCase()))
+    .pipe(z.array(z.enum(RELATION_TYPES))),
+  { pattern: `^${typeName}(?:,${typeName})*$` },
+);
 
 export const RelationQuery = z.strictObject({
   type: relationTypeList.optional().describe(`comma-separated relation types (${RELATION_TYPES.join(', ')})`),

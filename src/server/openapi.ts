@@ -2,7 +2,12 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { FileResponse, RouteDoc } from './routes/define.js';
-import { alternativeSchemas, alternativesJsonSchema, apiSchemas } from '../contract/registry.js';
+import {
+  alternativeSchemas,
+  alternativesJsonSchema,
+  apiSchemas,
+  documentedSchemas,
+} from '../contract/registry.js';
 import { ErrorSchema } from '../contract/responses.js';
 
 type JsonSchema = Record<string, unknown>;
@@ -28,16 +33,22 @@ function packageVersion(): string {
   }
 }
 
+/** Adds what the contract states for the document only: exclusive alternatives, patterns. */
+function override({ zodSchema, jsonSchema }: { zodSchema: unknown; jsonSchema: JsonSchema }): void {
+  const schema = zodSchema as z.ZodType;
+  const spec = alternativeSchemas.get(schema);
+  if (spec) Object.assign(jsonSchema, alternativesJsonSchema(spec));
+  const keywords = documentedSchemas.get(schema);
+  if (keywords) Object.assign(jsonSchema, keywords);
+}
+
 function componentSchemas(): Record<string, JsonSchema> {
   const { schemas } = z.toJSONSchema(apiSchemas, {
     target: 'draft-2020-12',
     uri: REF,
     io: 'input',
     unrepresentable: 'any',
-    override: ({ zodSchema, jsonSchema }) => {
-      const spec = alternativeSchemas.get(zodSchema as unknown as z.ZodType);
-      if (spec) Object.assign(jsonSchema, alternativesJsonSchema(spec));
-    },
+    override,
   }) as { schemas: Record<string, JsonSchema> };
   // OpenAPI 3.1 components are plain 2020-12 schemas; the per-document keys do not belong there
   return Object.fromEntries(
@@ -49,6 +60,7 @@ function inlineSchema(schema: z.ZodType): JsonSchema {
   const { $schema: _s, ...rest } = z.toJSONSchema(schema, {
     io: 'input',
     unrepresentable: 'any',
+    override,
   }) as JsonSchema;
   return rest;
 }
