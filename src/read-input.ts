@@ -1,5 +1,9 @@
+/** Reading the files a user names: whole text files, and JSON-lines files line by line. */
+import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { InvalidInputError } from './model/index.js';
+import { createInterface } from 'node:readline';
+import type { z } from 'zod';
+import { type InputProblem, InvalidInputError, zodProblems } from './model/index.js';
 
 /** Reads a file a user named with `flag`; a failure is the caller's, and says which flag and why. */
 export async function readInputText(file: string, flag: string): Promise<string> {
@@ -10,4 +14,55 @@ export async function readInputText(file: string, flag: string): Promise<string>
       `${flag}: cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? err}`,
     );
   }
+}
+
+/** A JSON-lines file's non-blank lines, streamed, with their line numbers (1-based). */
+export async function* jsonLines(file: string, flag: string): AsyncGenerator<{ line: string; n: number }> {
+  const input = createReadStream(file, 'utf8');
+  let n = 0;
+  try {
+    for await (const line of createInterface({ input, crlfDelay: Infinity })) {
+      n++;
+      if (line.trim()) yield { line, n };
+    }
+  } catch (err) {
+    throw new InvalidInputError(
+      `${flag}: cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? err}`,
+    );
+  }
+}
+
+/** One line checked against `schema`; problems are located at `where` (file:line) and the JSON path. */
+export function parseJsonLine<T>(
+  line: string,
+  where: string,
+  schema: z.ZodType<T>,
+): { value: T } | { problems: InputProblem[] } {
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch (err) {
+    return {
+      problems: [{ file: where, path: '(line)', message: `invalid JSON: ${(err as Error).message}` }],
+    };
+  }
+  const parsed = schema.safeParse(value);
+  return parsed.success ? { value: parsed.data } : { problems: zodProblems(parsed.error, where) };
+}
+
+/**
+ * The one reader of JSON-lines input files: every line validated, and every bad line reported
+ * (file:line and JSON path) before anything is used.
+ */
+export async function readJsonLines<T>(file: string, flag: string, schema: z.ZodType<T>): Promise<T[]> {
+  const items: T[] = [];
+  const problems: InputProblem[] = [];
+  for await (const { line, n } of jsonLines(file, flag)) {
+    const parsed = parseJsonLine(line, `${file}:${n}`, schema);
+    if ('value' in parsed) items.push(parsed.value);
+    else problems.push(...parsed.problems);
+  }
+  if (problems.length)
+    throw new InvalidInputError(`${flag}: ${problems.length} problem(s) in ${file}`, problems);
+  return items;
 }

@@ -1,34 +1,11 @@
 /** Reading and writing scenario files (JSON lines), validated line by line, written atomically. */
-import { readInputText } from '../read-input.js';
 import { rename, writeFile } from 'node:fs/promises';
-import {
-  InvalidInputError,
-  type InputProblem,
-  type Scenario,
-  ScenarioSchema,
-  zodProblems,
-} from '../model/index.js';
+import { type Scenario, ScenarioSchema } from '../model/index.js';
+import { readJsonLines } from '../read-input.js';
 
-export async function readScenarioFile(file: string): Promise<Scenario[]> {
-  const text = await readInputText(file, '--scenarios');
-  const problems: InputProblem[] = [];
-  const scenarios: Scenario[] = [];
-  text.split('\n').forEach((line, i) => {
-    if (!line.trim()) return;
-    const where = `${file}:${i + 1}`;
-    let value: unknown;
-    try {
-      value = JSON.parse(line);
-    } catch (err) {
-      problems.push({ file: where, path: '(line)', message: `invalid JSON: ${(err as Error).message}` });
-      return;
-    }
-    const parsed = ScenarioSchema.safeParse(value);
-    if (parsed.success) scenarios.push(parsed.data);
-    else problems.push(...zodProblems(parsed.error, where));
-  });
-  if (problems.length) throw new InvalidInputError(`${problems.length} problem(s) in ${file}`, problems);
-  return scenarios;
+/** A scenario file (JSON lines), every line checked. */
+export function readScenarioFile(file: string): Promise<Scenario[]> {
+  return readJsonLines(file, '--scenarios', ScenarioSchema);
 }
 
 export function toJsonl(items: readonly unknown[]): string {

@@ -14,8 +14,7 @@ export const PatternQuery = z.strictObject({
 });
 
 /** A word in any letter case, as a regular expression: `ab` → `[Aa][Bb]`. */
-const anyCase = (word: string) =>
-  word.replace(/[a-z]/gi, (c) => `[${c.toUpperCase()}${c.toLowerCase()}]`);
+const anyCase = (word: string) => word.replace(/[a-z]/gi, (c) => `[${c.toUpperCase()}${c.toLowerCase()}]`);
 const typeName = `\\s*(?:${RELATION_TYPES.map(anyCase).join('|')})\\s*`;
 
 /**

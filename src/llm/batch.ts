@@ -4,9 +4,7 @@
  * so nothing finished is redone and nothing is lost. A bad reply fails its item, which a re-run
  * tries again; it is never written.
  */
-import { readInputText } from '../read-input.js';
 import { appendFile, readFile, truncate } from 'node:fs/promises';
-import type { z } from 'zod';
 import { InvalidInputError } from '../model/index.js';
 import { BudgetExceededError, DryRunStop } from './limits.js';
 import { InvalidReplyError } from './errors.js';
@@ -153,26 +151,4 @@ export async function runBatch<I extends BatchItem>(options: BatchOptions<I>): P
   await Promise.all(Array.from({ length: Math.max(1, options.concurrency) }, worker));
   if (fatal !== undefined) throw fatal;
   return summary;
-}
-
-/** A JSON-lines file read whole, every line validated; a bad line names the flag, file and line. */
-export async function readJsonLines<T>(file: string, flag: string, schema: z.ZodType<T>): Promise<T[]> {
-  const text = await readInputText(file, flag);
-  return text.split('\n').flatMap((line, i) => {
-    if (!line.trim()) return [];
-    let value: unknown;
-    try {
-      value = JSON.parse(line);
-    } catch {
-      throw new InvalidInputError(`${flag}: ${file}:${i + 1}: not a JSON line`);
-    }
-    const parsed = schema.safeParse(value);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw new InvalidInputError(
-        `${flag}: ${file}:${i + 1}: ${issue?.path.join('.') || '(line)'}: ${issue?.message}`,
-      );
-    }
-    return [parsed.data];
-  });
 }

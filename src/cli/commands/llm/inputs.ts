@@ -1,11 +1,7 @@
 /** What the LLM commands read: the scenarios and prompt context (inputs), checklists, conversations. */
+import { readJsonLines } from '../../../read-input.js';
 import type { Command } from 'commander';
-import {
-  type ChecklistRecord,
-  ChecklistRecordSchema,
-  compileChecklist,
-  readJsonLines,
-} from '../../../llm/index.js';
+import { type ChecklistRecord, ChecklistRecordSchema, compileChecklist } from '../../../llm/index.js';
 import { InvalidInputError, type Scenario } from '../../../model/index.js';
 import { type PromptContext, createPromptContext, resolveScenario } from '../../../prompt/index.js';
 import { type CliContext, withStore } from '../../context.js';

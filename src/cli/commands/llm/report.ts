@@ -1,4 +1,5 @@
 /** What the LLM commands print: progress (reporting), the closing summary (finish), the IPE / MPD table. */
+import { readJsonLines } from '../../../read-input.js';
 import cliProgress from 'cli-progress';
 import {
   type BatchProgress,
@@ -7,7 +8,6 @@ import {
   JudgementSchema,
   type LlmClient,
   metricsByModel,
-  readJsonLines,
   resultsTable,
 } from '../../../llm/index.js';
 import type { CliContext } from '../../context.js';

@@ -2,6 +2,7 @@
 import { createReadStream } from 'node:fs';
 import { open, stat, truncate } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
+import { jsonLines } from '../../../read-input.js';
 import { InvalidInputError, type InputProblem } from '../../../model/index.js';
 import {
   type BatchFormat,
@@ -12,26 +13,11 @@ import {
 import type { CliContext } from '../../context.js';
 import { fileExists } from './compile.js';
 
-export async function* scenarioLines(file: string): AsyncGenerator<{ line: string; n: number }> {
-  const input = createReadStream(file, 'utf8');
-  let n = 0;
-  try {
-    for await (const line of createInterface({ input, crlfDelay: Infinity })) {
-      n++;
-      if (line.trim()) yield { line, n };
-    }
-  } catch (err) {
-    throw new InvalidInputError(
-      `--scenarios: cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? err}`,
-    );
-  }
-}
-
 /** Pass 1: check every line (so a bad line fails before anything is written) and count them. */
 export async function checkBatch(file: string, pctx: PromptContext, format: BatchFormat): Promise<number> {
   const problems: InputProblem[] = [];
   let count = 0;
-  for await (const { line, n } of scenarioLines(file)) {
+  for await (const { line, n } of jsonLines(file, '--scenarios')) {
     const checked = checkBatchLine(line, `${file}:${n}`, pctx, format);
     if ('problems' in checked) problems.push(...checked.problems);
     else count++;

@@ -13,7 +13,8 @@ import {
   renderPrompt,
 } from '../../../prompt/index.js';
 import { type CliContext, withStore } from '../../context.js';
-import { checkBatch, prepareResume, scenarioLines } from './batch-input.js';
+import { jsonLines } from '../../../read-input.js';
+import { checkBatch, prepareResume } from './batch-input.js';
 import { type CompileFlags, addCompileOptions, promptContext } from './compile.js';
 
 interface ExportFlags extends CompileFlags {
@@ -51,7 +52,7 @@ async function runExportPrompts(flags: ExportFlags, cmd: Command, ctx: CliContex
   let overBudget = 0;
   try {
     let position = 0;
-    for await (const { line } of scenarioLines(flags.scenarios)) {
+    for await (const { line } of jsonLines(flags.scenarios, '--scenarios')) {
       const parsed = parseScenarioLine(line, flags.scenarios);
       bar?.update(++position);
       if (!('scenario' in parsed) || done.has(parsed.scenario.id)) continue;
