@@ -9,7 +9,7 @@ import {
   LlmClient,
   type LlmOptions,
   type ReplyFormat,
-  resumeOutput,
+  resumeItems,
 } from '../src/llm/index.js';
 import { type FakeReply, type FakeServer, startFakeOpenAI } from './helpers/fake-openai.js';
 import { tempDir } from './helpers/tmp.js';
@@ -168,13 +168,13 @@ describe('LlmClient against an OpenAI-compatible server', () => {
   });
 });
 
-describe('resumeOutput', () => {
+describe('resumeItems', () => {
   it('keeps whole lines, cuts a torn last line, and returns the finished ids', async () => {
     const tmp = await tempDir();
     cleanup = tmp.cleanup;
     const out = path.join(tmp.dir, 'out.jsonl');
     await writeFile(out, '{"id":"a"}\n{"id":"b"}\n{"id":"c","x":');
-    const state = await resumeOutput(out);
+    const state = await resumeItems(out);
     expect([...state.done]).toEqual(['a', 'b']);
     expect(state.dropped).toBe(true);
     expect(await readFile(out, 'utf8')).toBe('{"id":"a"}\n{"id":"b"}\n');

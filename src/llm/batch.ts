@@ -4,50 +4,21 @@
  * so nothing finished is redone and nothing is lost. A bad reply fails its item, which a re-run
  * tries again; it is never written.
  */
-import { appendFile, readFile, truncate } from 'node:fs/promises';
-import { InvalidInputError } from '../model/index.js';
+import { appendFile } from 'node:fs/promises';
+import { type LineGroup, resumeOutput } from '../resume.js';
 import { BudgetExceededError, DryRunStop } from './limits.js';
 import { InvalidReplyError } from './errors.js';
 
-export interface ResumeState {
-  done: Set<string>;
-  dropped: boolean;
-}
+/** The LLM steps' outputs: one JSON line per finished item, under its id. */
+const oneLinePerItem: LineGroup = (value) => {
+  if (typeof value.id !== 'string') throw 'a line without a string "id"';
+  return { id: value.id, lines: 1 };
+};
 
-/** Ids already in `out`; a last line without its newline (or not JSON) is cut off the file. */
-export async function resumeOutput(out: string): Promise<ResumeState> {
-  let text: string;
-  try {
-    text = await readFile(out, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { done: new Set(), dropped: false };
-    throw new InvalidInputError(`--out: cannot read ${out}: ${(err as NodeJS.ErrnoException).code ?? err}`);
-  }
-  const lines = text.split('\n');
-  const tail = lines.pop() ?? '';
-  const done = new Set<string>();
-  let keep = 0;
-  let dropped = tail.length > 0;
-  for (const [i, line] of lines.entries()) {
-    let id: unknown;
-    try {
-      id = (JSON.parse(line) as { id?: unknown }).id;
-    } catch {
-      if (i === lines.length - 1 && !tail) {
-        dropped = true;
-        break;
-      }
-      throw new InvalidInputError(
-        `--out: ${out}:${i + 1}: not a JSON line, and not the last one: the file is damaged`,
-      );
-    }
-    if (typeof id !== 'string')
-      throw new InvalidInputError(`--out: ${out}:${i + 1}: a line without a string "id"`);
-    done.add(id);
-    keep += Buffer.byteLength(line, 'utf8') + 1;
-  }
-  if (dropped) await truncate(out, keep);
-  return { done, dropped };
+/** Ids already in `out`; a torn last line is cut off the file. */
+export async function resumeItems(out: string): Promise<{ done: Set<string>; dropped: boolean }> {
+  const plan = await resumeOutput(out, '--out', oneLinePerItem);
+  return { done: plan.done, dropped: plan.dropped > 0 };
 }
 
 export interface BatchItem {
@@ -94,7 +65,7 @@ const clock = (ms: number) => {
 };
 
 export async function runBatch<I extends BatchItem>(options: BatchOptions<I>): Promise<BatchSummary> {
-  const { done, dropped } = await resumeOutput(options.out);
+  const { done, dropped } = await resumeItems(options.out);
   if (dropped)
     options.log(`${options.label}: dropped a torn last line of ${options.out} (an interrupted run)`);
   const todo = options.items.filter((i) => !done.has(i.id));

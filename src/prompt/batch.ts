@@ -81,90 +81,16 @@ export function checkBatchLine(
   return parsed;
 }
 
-export interface ResumePlan {
-  /** Scenario ids whose lines are all in the file. */
-  done: Set<string>;
-  /** Bytes to keep: everything after belongs to a torn line or an incomplete scenario. */
-  keepBytes: number;
-  /** Lines that will be cut (a torn last line, or the records of a scenario cut off mid-way). */
-  dropped: number;
-  torn: boolean;
-}
-
-interface Group {
-  id: string;
-  expected: number;
-  seen: number;
-}
-
 /**
- * Reads an existing output line by line (without their newlines) and plans the resume. Only the
- * end of the file can be damaged by a crash, since lines are appended in order; damage anywhere
- * else, or lines of another format, is the caller's mistake and throws.
+ * How export-prompts' output lines group: one line per scenario, or (roleplay) one per character,
+ * each line carrying the scenario id and its payload, and `records` when a scenario has several.
  */
-export function createResumeScanner(file: string, format: BatchFormat) {
-  const done = new Set<string>();
-  let offset = 0;
-  let committed = 0;
-  let lines = 0;
-  let committedLines = 0;
-  let group: Group | undefined;
-  let pending: string | undefined;
-
-  const fail = (line: number, message: string) =>
-    new InvalidInputError(`--out: ${file}:${line}: ${message}`, [{ file, path: `line ${line}`, message }]);
-
-  function take(text: string): void {
-    lines++;
-    let value: { id?: unknown; records?: unknown } & Record<string, unknown>;
-    try {
-      value = JSON.parse(text) as typeof value;
-    } catch {
-      throw fail(lines, 'not a JSON line, and not at the end of the file: the output is damaged');
-    }
+export function exportLineGroup(
+  format: BatchFormat,
+): (value: Record<string, unknown>) => { id: string; lines: number } {
+  return (value) => {
     if (typeof value.id !== 'string' || !(PAYLOAD_KEY[format] in value))
-      throw fail(
-        lines,
-        `not a ${format} export line (re-run with the format that wrote it, or another --out)`,
-      );
-    const expected = typeof value.records === 'number' ? value.records : 1;
-    if (group && group.id !== value.id)
-      throw fail(lines, `scenario ${group.id} stops after ${group.seen} of ${group.expected} records`);
-    group ??= { id: value.id, expected, seen: 0 };
-    group.seen++;
-    offset += Buffer.byteLength(text, 'utf8') + 1;
-    if (group.seen >= group.expected) {
-      done.add(group.id);
-      committed = offset;
-      committedLines = lines;
-      group = undefined;
-    }
-  }
-
-  return {
-    add(line: string): void {
-      if (pending !== undefined) take(pending);
-      pending = line;
-    },
-    /** `endsWithNewline`: whether the file's last byte is a newline (else its last line is torn). */
-    finish(endsWithNewline: boolean): ResumePlan {
-      let torn = false;
-      if (pending !== undefined) {
-        let whole = endsWithNewline;
-        if (whole) {
-          try {
-            JSON.parse(pending);
-          } catch {
-            whole = false;
-          }
-        }
-        if (whole) take(pending);
-        else {
-          torn = true;
-          lines++;
-        }
-      }
-      return { done, keepBytes: committed, dropped: lines - committedLines, torn };
-    },
+      throw `not a ${format} export line (re-run with the format that wrote it, or another --out)`;
+    return { id: value.id, lines: typeof value.records === 'number' ? value.records : 1 };
   };
 }
