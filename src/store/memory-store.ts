@@ -65,12 +65,23 @@ import {
   parseSituations,
 } from './queries.js';
 import { SHIPPED_SEED_DIR, loadSeed } from './seed.js';
-import { DB_FILE, type Db, configureDb, inspectDb, migrateDb, openDb, sqliteFailure } from './sqlite-db.js';
+import {
+  DB_FILE,
+  type Db,
+  type SyncMode,
+  configureDb,
+  inspectDb,
+  migrateDb,
+  openDb,
+  sqliteFailure,
+} from './sqlite-db.js';
 
 export interface MemoryStoreOptions {
   dataDir: string;
   /** Served until the first graph edit. Defaults to the shipped seed. */
   seedDir?: string;
+  /** How commits reach the disk (see SyncMode); default `normal`. */
+  sync?: SyncMode;
 }
 
 const EMPTY: Catalog = { patterns: [], relations: [], situations: [] };
@@ -132,7 +143,7 @@ export class MemoryStore implements GraphStore {
     await mkdir(this.options.dataDir, { recursive: true });
     const db = openDb(file);
     try {
-      configureDb(db, file);
+      configureDb(db, file, this.options.sync);
       if (inspectDb(db, file).version === 0) {
         // read (and validate) the legacy files before the transaction; nothing is written yet
         const legacy = await readLegacyData(this.options.dataDir);
@@ -159,6 +170,7 @@ export class MemoryStore implements GraphStore {
         db.close();
         return undefined;
       }
+      configureDb(db, this.file, this.options.sync);
       migrateDb(db, this.file);
     } catch (err) {
       db.close();
