@@ -3,9 +3,11 @@
 // profiles, analysis, 16 turns, checklist), measures again. One JSON line per measurement with
 // its target beside it. The data directory lives in the OS temp dir and is removed at the end.
 // Env: PSYGRAPH_BENCH_DRAFTS, PSYGRAPH_BENCH_WRITTEN override the counts (for a quick run).
+import { spawnSync } from 'node:child_process';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { loadSeed } from '../dist/store/seed.js';
 import { MemoryStore } from '../dist/store/memory-store.js';
 
@@ -115,6 +117,27 @@ async function load(store, count, make, tag, chunk) {
   return { chunk, loadS: round(ms / 1000, 1), perSecond: Math.round((count / ms) * 1000) };
 }
 
+const CLI = fileURLToPath(new URL('../dist/cli/index.js', import.meta.url));
+
+/** `psygraph sample -n 1 --save` as a user runs it: a fresh process each time (median of 3). */
+function cliSampleSave(dataDir) {
+  const runs = [];
+  for (let i = 0; i < 3; i++) {
+    const t = performance.now();
+    const r = spawnSync(
+      process.execPath,
+      [CLI, '--data-dir', dataDir, 'sample', '-n', '1', '--seed', String(1000 + i), '--save'],
+      {
+        env: { ...process.env, PSYGRAPH_STORE: 'memory' },
+        encoding: 'utf8',
+      },
+    );
+    if (r.status !== 0) throw new Error(`psygraph sample --save failed: ${r.stderr}`);
+    runs.push(performance.now() - t);
+  }
+  return Math.round(median(runs));
+}
+
 /** Save, get, list, stats, open: medians over repeated calls, with the target beside each. */
 async function measure(dataDir, store, make, label) {
   const ids = (await store.listScenarios({ limit: 2000 })).map((s) => s.id);
@@ -142,6 +165,7 @@ async function measure(dataDir, store, make, label) {
     scenarios = r.value.scenarios;
   }
   await store.close();
+  const cliSampleSaveMs = cliSampleSave(dataDir);
   const open = [];
   let reopened;
   for (let i = 0; i < 5; i++) {
@@ -171,6 +195,8 @@ async function measure(dataDir, store, make, label) {
       stats: TARGET_MS.stats,
       openAndFirstStats: TARGET_MS.open,
     },
+    cliSampleOneSaveMs: cliSampleSaveMs,
+    cliSampleOneSaveEmptyStoreMs: cliOnEmpty,
     meanListed: round(listed / 50, 1),
     file: await fileSizes(dataDir),
     rssMB: Math.round(process.memoryUsage().rss / 2 ** 20),
@@ -179,7 +205,10 @@ async function measure(dataDir, store, make, label) {
 }
 
 const dataDir = await mkdtemp(path.join(os.tmpdir(), 'psygraph-bench-store-'));
+let cliOnEmpty;
 try {
+  // the comparison for the CLI figure: the same command on an empty data directory
+  cliOnEmpty = cliSampleSave(path.join(dataDir, 'empty'));
   let store = await MemoryStore.open({ dataDir });
   const drafts = await load(store, DRAFTS, draft, 'd', 20_000);
   emit({

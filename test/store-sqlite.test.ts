@@ -9,6 +9,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { type Catalog, type Scenario, StoreDataError, StoreIncompatibleError } from '../src/model/index.js';
+import { type GraphStore, savedScenarioIds } from '../src/store/graph-store.js';
 import { MemoryStore } from '../src/store/memory-store.js';
 import { SCHEMA_VERSION } from '../src/store/sqlite-db.js';
 import { startApi } from './helpers/api.js';
@@ -353,6 +354,51 @@ describe('a data directory that is only read', () => {
       expect((await store.stats()).patterns).toBe(5);
       expect(await store.getScenario('d-1')).toEqual(draft('d-1', ['talkative']));
       await other.close();
+      await store.close();
+    } finally {
+      await cleanup();
+    }
+  });
+});
+
+describe('PSYGRAPH_DB_SYNC', () => {
+  it('accepts normal and full, and names the variable when the value is wrong (exit 2)', async () => {
+    const { dir, cleanup } = await tempDir();
+    try {
+      const dataDir = path.join(dir, 'data');
+      const save = ['--data-dir', dataDir, 'sample', '-n', '2', '--seed', '3', '--save'];
+      let saved = 0;
+      for (const mode of ['normal', 'full']) {
+        const ok = await runCli(save, { PSYGRAPH_DB_SYNC: mode });
+        expect(ok.code).toBe(0);
+        saved += Number(/saved (\d+) scenario/.exec(ok.stderr)?.[1]);
+      }
+      expect(saved).toBe(4); // the second run avoids what the first saved
+      const stats = await runCli(['--data-dir', dataDir, 'stats', '--json']);
+      expect(JSON.parse(stats.stdout)).toMatchObject({ scenarios: 4 });
+      const bad = await runCli(save, { PSYGRAPH_DB_SYNC: 'sometimes' });
+      expect(bad.code).toBe(2);
+      expect(bad.stderr).toMatch(/PSYGRAPH_DB_SYNC must be one of normal, full \(got "sometimes"\)/);
+    } finally {
+      await cleanup();
+    }
+  });
+});
+
+describe('saved scenario ids', () => {
+  it('come from the index, sorted, and equal the ids listScenarios gives', async () => {
+    const { dir, cleanup } = await tempDir();
+    try {
+      const store = await MemoryStore.open({ dataDir: path.join(dir, 'data') });
+      expect(await savedScenarioIds(store)).toEqual([]);
+      await store.saveScenarios([draft('b', ['talkative']), written('c'), draft('a', ['quiet'])]);
+      expect(await store.listScenarioIds()).toEqual(['a', 'b', 'c']);
+      const viaDocuments: GraphStore = {
+        ...store,
+        listScenarios: store.listScenarios.bind(store),
+        listScenarioIds: undefined,
+      } as unknown as GraphStore;
+      expect(await savedScenarioIds(viaDocuments)).toEqual(['a', 'b', 'c']);
       await store.close();
     } finally {
       await cleanup();

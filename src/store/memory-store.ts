@@ -454,6 +454,12 @@ export class MemoryStore implements GraphStore {
     return doc === undefined ? undefined : this.scenarioOf(id, doc);
   }
 
+  async listScenarioIds(): Promise<string[]> {
+    const conn = this.refresh();
+    if (!conn) return [];
+    return this.guard(() => conn.q.scenarioIds.all() as string[]);
+  }
+
   async deleteScenarios(ids: readonly string[]): Promise<number> {
     const { db, q } = await this.connect();
     const run = db.transaction((): number => {
@@ -502,6 +508,7 @@ function prepare(db: Db) {
     putSituation: db.prepare('INSERT OR REPLACE INTO situations (id, doc) VALUES (?, ?)'),
     deleteSituation: db.prepare('DELETE FROM situations WHERE id = ?'),
     hasScenario: db.prepare('SELECT 1 FROM scenarios WHERE id = ?').pluck(),
+    scenarioIds: db.prepare('SELECT id FROM scenarios ORDER BY id').pluck(),
     scenarioDoc: db.prepare('SELECT doc FROM scenarios WHERE id = ?').pluck(),
     putScenario: db.prepare(
       `INSERT INTO scenarios (id, situation, graph_hash, doc) VALUES (?, ?, ?, ?)

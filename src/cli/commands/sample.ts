@@ -20,6 +20,7 @@ import { splitByEdges, splitByPatterns } from '../../sample/splits.js';
 import { type CliContext, withStore } from '../context.js';
 import { parseEnumList, parseNumberIn } from '../options.js';
 import { readScenarioFile, toJsonl, writeFileAtomic } from '../scenario-io.js';
+import { savedScenarioIds } from '../../store/graph-store.js';
 
 function parseRange(flag: string, lo: number, hi: number) {
   return (value: string): [number, number] => {
@@ -148,7 +149,7 @@ export function registerSampleCommands(program: Command, ctx: CliContext): void 
       await withStore(cmd, ctx, async (store) => {
         const catalog = await store.snapshot();
         const situations = expandSituations(catalog.situations, flags.situation ?? [...DIAMONDS]);
-        const avoid = flags.save ? new Set((await store.listScenarios()).map((s) => s.id)) : undefined;
+        const avoid = flags.save ? new Set(await savedScenarioIds(store)) : undefined;
         const options: SampleOptions = {
           n: flags.n,
           seed: flags.seed,
