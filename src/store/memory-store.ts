@@ -417,12 +417,12 @@ export class MemoryStore implements GraphStore {
       const result: SaveResult = { saved: [], existing: [] };
       const saved = new Set<string>();
       for (const s of scenarios) {
-        const had = q.hasScenario.get(s.id) !== undefined;
-        if (had && !options.replace) {
+        const had = q.scenarioPatterns.get(s.id) as string | undefined;
+        if (had !== undefined && !options.replace) {
           result.existing.push(s.id);
           continue;
         }
-        if (had) q.deleteScenarioPatterns.run(s.id);
+        if (had !== undefined) this.unlinkPatterns(q, s.id, had);
         putScenario(q, s);
         if (!saved.has(s.id)) result.saved.push(s.id);
         saved.add(s.id);
@@ -465,12 +465,22 @@ export class MemoryStore implements GraphStore {
     const run = db.transaction((): number => {
       let removed = 0;
       for (const id of new Set(ids)) {
-        q.deleteScenarioPatterns.run(id);
+        const had = q.scenarioPatterns.get(id) as string | undefined;
+        if (had === undefined) continue;
+        this.unlinkPatterns(q, id, had);
         removed += q.deleteScenario.run(id).changes;
       }
       return removed;
     });
     return this.guard(() => run.immediate());
+  }
+
+  /** Removes a stored scenario's rows from the pattern index (`patterns`: its JSON id list). */
+  private unlinkPatterns(q: Statements, id: string, patterns: string): void {
+    const where = `${this.file} (scenario "${id}", patterns)`;
+    const ids = parseDoc(patterns, where);
+    if (!Array.isArray(ids)) throw new StoreDataError(`${where} is not a list of pattern ids`);
+    for (const pattern of ids) q.unlinkScenarioPattern.run(String(pattern), id);
   }
 
   /** A stored scenario document, validated: damage is a StoreDataError naming the record. */
@@ -507,18 +517,18 @@ function prepare(db: Db) {
     deleteRelation: db.prepare('DELETE FROM relations WHERE id = ?'),
     putSituation: db.prepare('INSERT OR REPLACE INTO situations (id, doc) VALUES (?, ?)'),
     deleteSituation: db.prepare('DELETE FROM situations WHERE id = ?'),
-    hasScenario: db.prepare('SELECT 1 FROM scenarios WHERE id = ?').pluck(),
+    scenarioPatterns: db.prepare('SELECT patterns FROM scenarios WHERE id = ?').pluck(),
     scenarioIds: db.prepare('SELECT id FROM scenarios ORDER BY id').pluck(),
     scenarioDoc: db.prepare('SELECT doc FROM scenarios WHERE id = ?').pluck(),
     putScenario: db.prepare(
-      `INSERT INTO scenarios (id, situation, graph_hash, doc) VALUES (?, ?, ?, ?)
+      `INSERT INTO scenarios (id, situation, graph_hash, patterns, doc) VALUES (?, ?, ?, ?, ?)
        ON CONFLICT (id) DO UPDATE SET situation = excluded.situation, graph_hash = excluded.graph_hash,
-         doc = excluded.doc`,
+         patterns = excluded.patterns, doc = excluded.doc`,
     ),
     putScenarioPattern: db.prepare(
       'INSERT OR IGNORE INTO scenario_patterns (pattern, scenario_id) VALUES (?, ?)',
     ),
-    deleteScenarioPatterns: db.prepare('DELETE FROM scenario_patterns WHERE scenario_id = ?'),
+    unlinkScenarioPattern: db.prepare('DELETE FROM scenario_patterns WHERE pattern = ? AND scenario_id = ?'),
     deleteScenario: db.prepare('DELETE FROM scenarios WHERE id = ?'),
     scenarios: db.prepare(`${scenarioColumns} scenarios s ORDER BY s.id LIMIT ?`),
     scenariosBySituation: db.prepare(
@@ -536,7 +546,7 @@ function prepare(db: Db) {
 }
 
 function putScenario(q: Statements, s: Scenario): void {
-  q.putScenario.run(s.id, s.situation, s.graphHash, JSON.stringify(s));
+  q.putScenario.run(s.id, s.situation, s.graphHash, JSON.stringify(s.patterns), JSON.stringify(s));
   for (const pattern of s.patterns) q.putScenarioPattern.run(pattern, s.id);
 }
 

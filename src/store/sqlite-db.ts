@@ -50,6 +50,7 @@ const MIGRATIONS: readonly ((db: Db) => void)[] = [
         id TEXT NOT NULL UNIQUE,
         situation TEXT NOT NULL,
         graph_hash TEXT NOT NULL,
+        patterns TEXT NOT NULL, -- JSON array of its pattern ids: what to unlink on replace/delete
         doc TEXT NOT NULL
       );
       CREATE INDEX scenarios_by_situation ON scenarios (situation, id);
@@ -59,7 +60,6 @@ const MIGRATIONS: readonly ((db: Db) => void)[] = [
         scenario_id TEXT NOT NULL,
         PRIMARY KEY (pattern, scenario_id)
       ) WITHOUT ROWID;
-      CREATE INDEX scenario_patterns_by_scenario ON scenario_patterns (scenario_id);
 
       -- stats reads the count instead of counting a million rows
       CREATE TRIGGER scenarios_count_insert AFTER INSERT ON scenarios
