@@ -297,7 +297,7 @@ describe('a data directory whose database is not psygraph’s', () => {
       } finally {
         await cleanup();
       }
-    });
+    }, 90_000);
   }
 
   it('answers HTTP 503 store_incompatible when the database is taken over under a running server', async () => {
@@ -382,7 +382,7 @@ describe('PSYGRAPH_DB_SYNC', () => {
     } finally {
       await cleanup();
     }
-  });
+  }, 90_000);
 });
 
 describe('saved scenario ids', () => {
