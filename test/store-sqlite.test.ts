@@ -361,6 +361,31 @@ describe('a data directory that is only read', () => {
   });
 });
 
+describe('the first writes of a store', () => {
+  it('share one connection when they come at once', async () => {
+    const { dir, cleanup } = await tempDir();
+    try {
+      const seedDir = await writeSeedDir(path.join(dir, 'seed'), miniCatalog());
+      const dataDir = path.join(dir, 'data');
+      const store = await MemoryStore.open({ dataDir, seedDir });
+      await Promise.all([
+        store.saveScenarios([draft('a', ['talkative'])]),
+        store.saveScenarios([draft('b', ['quiet'])]),
+        store.upsertPatterns([makePattern('shy', { kind: 'trait', dimension: 'extraversion', pole: '-' })]),
+        store.stats(),
+      ]);
+      expect(await store.listScenarioIds()).toEqual(['a', 'b']);
+      expect((await store.stats()).patterns).toBe(7);
+      await store.close();
+      const reopened = await MemoryStore.open({ dataDir, seedDir });
+      expect((await reopened.stats()).scenarios).toBe(2);
+      await reopened.close();
+    } finally {
+      await cleanup();
+    }
+  });
+});
+
 describe('PSYGRAPH_DB_SYNC', () => {
   it('accepts normal and full, and names the variable when the value is wrong (exit 2)', async () => {
     const { dir, cleanup } = await tempDir();

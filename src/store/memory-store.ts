@@ -105,6 +105,7 @@ export class MemoryStore implements GraphStore {
   private seedCatalog: Catalog | undefined;
   /** Unset until the database file exists: a store that was only read writes nothing. */
   private conn: { db: Db; q: Statements } | undefined;
+  private connecting: Promise<{ db: Db; q: Statements }> | undefined;
 
   private constructor(private readonly options: MemoryStoreOptions) {
     this.file = path.join(options.dataDir, DB_FILE);
@@ -137,8 +138,14 @@ export class MemoryStore implements GraphStore {
   }
 
   /** Creates or opens the database, migrating the schema and any legacy JSON files. */
-  private async connect(): Promise<{ db: Db; q: Statements }> {
-    if (this.conn) return this.conn;
+  private connect(): Promise<{ db: Db; q: Statements }> {
+    if (this.conn) return Promise.resolve(this.conn);
+    // concurrent first writes share one connection
+    this.connecting ??= this.createConnection().finally(() => (this.connecting = undefined));
+    return this.connecting;
+  }
+
+  private async createConnection(): Promise<{ db: Db; q: Statements }> {
     const file = this.file;
     await mkdir(this.options.dataDir, { recursive: true });
     const db = openDb(file);
@@ -153,6 +160,11 @@ export class MemoryStore implements GraphStore {
     } catch (err) {
       db.close();
       throw err;
+    }
+    if (this.conn) {
+      // a read attached meanwhile (the file existed): keep that connection
+      db.close();
+      return this.conn;
     }
     this.conn = { db, q: prepare(db) };
     return this.conn;
