@@ -15,9 +15,14 @@ export interface Neo4jConfig {
   maxRetryMs?: number;
 }
 
+/** How the embedded store's commits reach the disk (PSYGRAPH_DB_SYNC); see src/store/sqlite-db.ts. */
+export const DB_SYNC_MODES = ['normal', 'full'] as const;
+export type DbSyncMode = (typeof DB_SYNC_MODES)[number];
+
 export interface Config {
   store: StoreKind;
   dataDir: string;
+  dbSync: DbSyncMode;
   seedDir?: string;
   neo4j: Neo4jConfig;
 }
@@ -53,7 +58,17 @@ export function resolveConfig(overrides: ConfigOverrides = {}, env: NodeJS.Proce
       );
     neo4j.maxRetryMs = ms;
   }
-  const config: Config = { store, dataDir: overrides.dataDir ?? env.PSYGRAPH_DATA_DIR ?? '.psygraph', neo4j };
+  const dbSync = env.PSYGRAPH_DB_SYNC || 'normal';
+  if (!(DB_SYNC_MODES as readonly string[]).includes(dbSync))
+    throw new InvalidInputError(
+      `PSYGRAPH_DB_SYNC must be one of ${DB_SYNC_MODES.join(', ')} (got "${env.PSYGRAPH_DB_SYNC}")`,
+    );
+  const config: Config = {
+    store,
+    dataDir: overrides.dataDir ?? env.PSYGRAPH_DATA_DIR ?? '.psygraph',
+    dbSync: dbSync as DbSyncMode,
+    neo4j,
+  };
   if (overrides.seedDir) config.seedDir = overrides.seedDir;
   return config;
 }

@@ -114,3 +114,14 @@ export class StoreDataError extends ProblemListError {
   readonly code = 'store_data_invalid';
   readonly callerFault = false;
 }
+
+/**
+ * The store's location holds something psygraph must not touch: a database of another program, a
+ * file that is not a database, or a schema newer than this version understands. Refused, never
+ * overwritten; not the caller's fault (CLI exit 1, HTTP 503 `store_incompatible`). The message is
+ * one line naming the path.
+ */
+export class StoreIncompatibleError extends PsygraphError {
+  readonly code = 'store_incompatible';
+  readonly callerFault = false;
+}

@@ -112,7 +112,18 @@ export interface GraphStore {
   saveScenarios(scenarios: readonly Scenario[], options?: SaveOptions): Promise<SaveResult>;
   listScenarios(filter?: ScenarioFilter): Promise<Scenario[]>;
   getScenario(id: string): Promise<Scenario | undefined>;
+  /**
+   * The ids of every saved scenario, sorted, without reading the documents. Optional: a store
+   * without it is asked through listScenarios (see savedScenarioIds).
+   */
+  listScenarioIds?(): Promise<string[]>;
   deleteScenarios(ids: readonly string[]): Promise<number>;
 
   close(): Promise<void>;
+}
+
+/** The ids of every saved scenario, from the index where the store has one. */
+export async function savedScenarioIds(store: GraphStore): Promise<string[]> {
+  if (store.listScenarioIds) return store.listScenarioIds();
+  return (await store.listScenarios()).map((s) => s.id);
 }

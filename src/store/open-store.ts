@@ -10,6 +10,7 @@ export async function openStore(config: Config): Promise<GraphStore> {
   }
   return MemoryStore.open({
     dataDir: config.dataDir,
+    sync: config.dbSync,
     ...(config.seedDir ? { seedDir: config.seedDir } : {}),
   });
 }

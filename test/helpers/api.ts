@@ -1,4 +1,4 @@
-/** The HTTP API on real loopback: a MemoryStore on a temp data dir (shipped seed), port 0. */
+/** The HTTP API on real loopback: a MemoryStore (SQLite) on a temp data dir (shipped seed), port 0. */
 import path from 'node:path';
 import { type AppOptions, buildApp } from '../../src/server/app.js';
 import type { GraphStore } from '../../src/store/graph-store.js';
@@ -24,6 +24,7 @@ export async function startApi(options: Partial<AppOptions> = {}, wrap = (s: Gra
     store,
     stop: async () => {
       await app.close();
+      await store.close();
       await tmp.cleanup();
     },
   };

@@ -22,6 +22,7 @@ import { type CliContext, withStore } from '../context.js';
 import { helpOf } from '../flags.js';
 import { parseEnumList, parseNumberIn } from '../options.js';
 import { readScenarioFile, toJsonl, writeFileAtomic } from '../scenario-io.js';
+import { savedScenarioIds } from '../../store/graph-store.js';
 
 function parseRange(flag: string, lo: number, hi: number) {
   return (value: string): [number, number] => {
@@ -152,7 +153,7 @@ export function registerSampleCommands(program: Command, ctx: CliContext): void 
       const input = sampleInput(flags);
       await withStore(cmd, ctx, async (store) => {
         const catalog = await store.snapshot();
-        const avoid = flags.save ? new Set((await store.listScenarios()).map((s) => s.id)) : undefined;
+        const avoid = flags.save ? new Set(await savedScenarioIds(store)) : undefined;
         const { scenarios, report } = runSample(catalog, input, avoid);
         if (flags.save) {
           const saved = await store.saveScenarios(scenarios);
