@@ -13,7 +13,9 @@ import { StoreDataError, StoreUnavailableError, graphHash } from '../src/model/i
 import { sampleScenarios } from '../src/sample/sample.js';
 import { syntheticCatalog } from '../src/sample/synthetic.js';
 import { Neo4jStore } from '../src/store/neo4j-store.js';
-import { sampleWalkServerSide } from '../src/store/neo4j-walk.js';
+import { sampleInDatabase } from '../src/store/neo4j-walk.js';
+import { ConstraintError, InvalidInputError } from '../src/model/index.js';
+import type { SampleOptions } from '../src/sample/options.js';
 import { loadSeed } from '../src/store/seed.js';
 import { runCli, startServe, stopServe } from './helpers/cli.js';
 import { castViolations } from './helpers/cast.js';
@@ -62,12 +64,101 @@ describe.skipIf(!uri)('Neo4j backend', () => {
     });
     afterAll(() => store.close());
 
-    it('the server-side walk draws the same scenarios as the in-memory sampler', async () => {
-      const hash = graphHash(catalog.patterns, catalog.relations);
-      const options = { n: 40, seed: 17, size: [2, 5] as [number, number] };
-      const server = await sampleWalkServerSide(store, options, hash);
-      const memory = sampleScenarios(catalog, { ...options, strategy: 'walk' }).scenarios;
-      expect(server).toEqual(memory);
+    const hash = graphHash(catalog.patterns, catalog.relations);
+    const traits = catalog.patterns.filter((p) => p.kind === 'trait').map((p) => p.id);
+    const cases: [string, SampleOptions][] = [
+      ['defaults', { n: 40, seed: 17, size: [2, 5] }],
+      [
+        'unweighted, two types, 1-3 characters, split conflicts',
+        {
+          n: 120,
+          seed: 3,
+          weighted: false,
+          types: ['REINFORCES', 'CONFLICTS'],
+          size: [3, 6],
+          characters: [1, 3],
+          conflicts: 'split',
+        },
+      ],
+      [
+        'excluded patterns, kind minimums, forbidden twins, crossed situations',
+        {
+          n: 150,
+          seed: 9,
+          exclude: [traits[0]!, traits[5]!, catalog.patterns[3]!.id, catalog.patterns[243]!.id],
+          minTraits: 2,
+          minSocial: 1,
+          size: [3, 5],
+          twins: 'forbid',
+          crossSituations: true,
+          situations: ['duty', 'mating', 'adversity'],
+        },
+      ],
+      [
+        'a narrow graph where many attempts fail (dead ends, duplicates), allowFewer',
+        { n: 400, seed: 5, types: ['MODULATES'], size: [4, 4], allowFewer: true, characters: [3, 3] },
+      ],
+      [
+        'avoidIds skip scenarios already taken',
+        {
+          n: 30,
+          seed: 17,
+          avoidIds: new Set(sampleScenarios(catalog, { n: 10, seed: 17 }).scenarios.map((s) => s.id)),
+        },
+      ],
+    ];
+
+    it.each(cases)('the in-database walk equals the in-memory sampler: %s', async (_name, options) => {
+      const memory = sampleScenarios(catalog, { ...options, strategy: 'walk' });
+      const database = await sampleInDatabase(store, options, hash);
+      expect(database.report).toEqual(memory.report);
+      expect(database.scenarios).toEqual(memory.scenarios);
+      expect(database.scenarios.length).toBeGreaterThan(0);
+    });
+
+    it('gives the same scenarios whatever the batch size', async () => {
+      const options: SampleOptions = { n: 60, seed: 21, characters: [1, 3] };
+      const one = await sampleInDatabase(store, options, hash, { batch: 1 });
+      const seven = await sampleInDatabase(store, options, hash, { batch: 7 });
+      const big = await sampleInDatabase(store, options, hash, { batch: 5000 });
+      expect(seven).toEqual(one);
+      expect(big).toEqual(one);
+      expect(one.scenarios).toEqual(sampleScenarios(catalog, options).scenarios);
+    });
+
+    it('fails like the in-memory sampler when too few unique scenarios exist, with the same report', async () => {
+      const options: SampleOptions = { n: 3000, seed: 2, types: ['MODULATES'], size: [5, 5] };
+      const memory = (() => {
+        try {
+          sampleScenarios(catalog, options);
+        } catch (e) {
+          return e;
+        }
+      })();
+      const database = await sampleInDatabase(store, options, hash).catch((e: unknown) => e);
+      expect(memory).toBeInstanceOf(ConstraintError);
+      expect(database).toBeInstanceOf(ConstraintError);
+      expect((database as Error).message).toBe((memory as Error).message);
+      expect((database as ConstraintError).details).toEqual((memory as ConstraintError).details);
+    });
+
+    it('refuses what it cannot run inside the database, naming the option', async () => {
+      for (const [options, text] of [
+        [{ n: 5, seed: 1, strategy: 'coverage' }, '--strategy coverage'],
+        [{ n: 5, seed: 1, include: [traits[0]!] }, '--include'],
+        [{ n: 5, seed: 1, require: ['CONFLICTS'] }, '--require'],
+        [{ n: 5, seed: 1, exclude: ['no-such-pattern'] }, '--exclude: unknown pattern "no-such-pattern"'],
+        [{ n: 5, seed: 1, situations: ['nowhere'] }, '--situation: unknown situation "nowhere"'],
+        [{ n: 5, seed: 1, size: [1, 3] }, '--size'],
+      ] as [SampleOptions, string][]) {
+        const err = await sampleInDatabase(store, options, hash).catch((e: unknown) => e);
+        expect(err, text).toBeInstanceOf(InvalidInputError);
+        expect((err as Error).message).toContain(text);
+      }
+    });
+
+    it('hashes the stored graph without loading it, as graphHash does', async () => {
+      expect(await store.contentHash()).toBe(hash);
     });
 
     it('keeps EXCLUDES pairs, between edges and near-twins apart and within edges together, under every strategy and conflict mode', async () => {
@@ -86,7 +177,7 @@ describe.skipIf(!uri)('Neo4j backend', () => {
           expect(scenarios.flatMap((s) => castViolations(snapshot, s))).toEqual([]);
         }
         const hash = graphHash(snapshot.patterns, snapshot.relations);
-        const server = await sampleWalkServerSide(
+        const { scenarios: server } = await sampleInDatabase(
           store,
           { n: 30, seed: 4, conflicts, characters: [1, 3] },
           hash,
