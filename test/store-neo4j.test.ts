@@ -117,7 +117,7 @@ describe.skipIf(!uri)('Neo4j backend', () => {
     });
 
     it('gives the same scenarios whatever the batch size', async () => {
-      const options: SampleOptions = { n: 60, seed: 21, characters: [1, 3] };
+      const options: SampleOptions = { n: 25, seed: 21, characters: [1, 3] };
       const one = await sampleInDatabase(store, options, hash, { batch: 1 });
       const seven = await sampleInDatabase(store, options, hash, { batch: 7 });
       const big = await sampleInDatabase(store, options, hash, { batch: 5000 });
@@ -127,7 +127,14 @@ describe.skipIf(!uri)('Neo4j backend', () => {
     });
 
     it('fails like the in-memory sampler when too few unique scenarios exist, with the same report', async () => {
-      const options: SampleOptions = { n: 3000, seed: 2, types: ['MODULATES'], size: [5, 5] };
+      // 20 patterns left: far fewer unique scenarios than asked for
+      const options: SampleOptions = {
+        n: 60,
+        seed: 2,
+        size: [2, 3],
+        situations: ['duty'],
+        exclude: catalog.patterns.slice(20).map((p) => p.id),
+      };
       const memory = (() => {
         try {
           sampleScenarios(catalog, options);
@@ -140,6 +147,9 @@ describe.skipIf(!uri)('Neo4j backend', () => {
       expect(database).toBeInstanceOf(ConstraintError);
       expect((database as Error).message).toBe((memory as Error).message);
       expect((database as ConstraintError).details).toEqual((memory as ConstraintError).details);
+      expect((database as Error).message).toMatch(
+        /^found only \d+ of 60 unique scenarios in 5000 attempts; duplicate/,
+      );
     });
 
     it('refuses what it cannot run inside the database, naming the option', async () => {
@@ -244,6 +254,36 @@ describe.skipIf(!uri)('Neo4j backend', () => {
       expect(neo.graphHash).toBe(graphHash(seed.patterns, seed.relations));
     });
 
+    it('samples inside Neo4j from the CLI: --in-database gives the snapshot sampler’s scenarios', async () => {
+      const env = { NEO4J_URI: uri! };
+      const args = [
+        '--store',
+        'neo4j',
+        'sample',
+        '-n',
+        '25',
+        '--seed',
+        '11',
+        '--characters',
+        '1-3',
+        '--jsonl',
+      ];
+      const snapshot = await runCli(args, env);
+      const inDb = await runCli([...args, '--in-database'], env);
+      expect(inDb.code, inDb.stderr).toBe(0);
+      expect(inDb.stdout).toBe(snapshot.stdout);
+      expect(inDb.stdout.trim().split('\n')).toHaveLength(25);
+
+      const wrongStrategy = await runCli([...args, '--strategy', 'coverage', '--in-database'], env);
+      expect(wrongStrategy.code).toBe(2);
+      expect(wrongStrategy.stderr).toContain('--in-database runs only the walk strategy');
+      const memory = await runCli(['sample', '-n', '3', '--in-database'], {
+        PSYGRAPH_DATA_DIR: '.psygraph/never-written',
+      });
+      expect(memory.code).toBe(2);
+      expect(memory.stderr).toContain('--in-database needs --store neo4j');
+    });
+
     it('serves the explorer and the API from Neo4j (npm start -- --store neo4j)', async () => {
       const { dir, cleanup } = await tempDir();
       await writeFile(path.join(dir, 'index.html'), '<!doctype html><title>psygraph explorer</title>');
@@ -266,6 +306,20 @@ describe.skipIf(!uri)('Neo4j backend', () => {
           body: JSON.stringify({ n: 3, seed: 7 }),
         });
         expect(sampled.status).toBe(200);
+        const post = (body: unknown) =>
+          fetch(`${url}/api/sample`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify(body),
+          });
+        const inDb = await post({ n: 3, seed: 7, inDatabase: true });
+        expect(inDb.status).toBe(200);
+        expect(await inDb.json()).toEqual(await sampled.json());
+        const refused = await post({ n: 3, inDatabase: true, strategy: 'motif' });
+        expect(refused.status).toBe(400);
+        expect(((await refused.json()) as { error: { message: string } }).error.message).toContain(
+          'inDatabase runs only the walk strategy',
+        );
         expect(await (await fetch(`${url}/?pattern=conformity`)).text()).toContain('psygraph explorer');
         await stopServe(child);
       } finally {

@@ -17,6 +17,8 @@ import { coverageReport } from '../../sample/coverage.js';
 import { DIAMONDS, type SampleOptions, expandSituations } from '../../sample/options.js';
 import { sampleScenarios } from '../../sample/sample.js';
 import { splitByEdges, splitByPatterns } from '../../sample/splits.js';
+import type { GraphStore } from '../../store/graph-store.js';
+import type { Neo4jStore } from '../../store/neo4j-store.js';
 import { type CliContext, withStore } from '../context.js';
 import { parseEnumList, parseNumberIn } from '../options.js';
 import { readScenarioFile, toJsonl, writeFileAtomic } from '../scenario-io.js';
@@ -73,10 +75,20 @@ interface SampleFlags {
   twins?: TwinMode;
   motifs?: Partial<Record<Motif, number>>;
   allowFewer?: boolean;
+  inDatabase?: boolean;
   save?: boolean;
   json?: boolean;
   jsonl?: boolean;
   out?: string;
+}
+
+/** --in-database needs the Neo4j store; anything else is the caller's mistake (exit 2). */
+function inDatabaseStore(store: GraphStore): Neo4jStore {
+  if (store.backend !== 'neo4j')
+    throw new InvalidInputError(
+      `--in-database needs --store neo4j (the ${store.backend} store has no database to run in)`,
+    );
+  return store as Neo4jStore;
 }
 
 export function registerSampleCommands(program: Command, ctx: CliContext): void {
@@ -140,14 +152,22 @@ export function registerSampleCommands(program: Command, ctx: CliContext): void 
       parseMotifs,
     )
     .option('--allow-fewer', 'print what was found instead of failing when fewer unique scenarios exist')
+    .option(
+      '--in-database',
+      'with --store neo4j: run the walk inside Neo4j in batches instead of loading the graph (same scenarios; for graphs too big to load)',
+    )
     .option('--save', 'store the scenarios (skipping ones already saved)')
     .option('--out <file>', 'write JSON lines to this file (atomically)')
     .option('--json', 'print a JSON array')
     .option('--jsonl', 'print JSON lines')
     .action(async (flags: SampleFlags, cmd: Command) => {
       await withStore(cmd, ctx, async (store) => {
-        const catalog = await store.snapshot();
-        const situations = expandSituations(catalog.situations, flags.situation ?? [...DIAMONDS]);
+        const inDatabase = flags.inDatabase ? inDatabaseStore(store) : undefined;
+        const catalog = inDatabase ? undefined : await store.snapshot();
+        const situations = expandSituations(
+          catalog?.situations ?? (await store.listSituations()),
+          flags.situation ?? [...DIAMONDS],
+        );
         const avoid = flags.save ? new Set((await store.listScenarios()).map((s) => s.id)) : undefined;
         const options: SampleOptions = {
           n: flags.n,
@@ -170,7 +190,14 @@ export function registerSampleCommands(program: Command, ctx: CliContext): void 
           ...(flags.motifs ? { motifs: flags.motifs } : {}),
           ...(avoid ? { avoidIds: avoid } : {}),
         };
-        const { scenarios, report } = sampleScenarios(catalog, options);
+        let result;
+        if (catalog) result = sampleScenarios(catalog, options);
+        else {
+          // loaded only here: nothing else this command does needs the module
+          const { sampleInDatabase } = await import('../../store/neo4j-walk.js');
+          result = await sampleInDatabase(inDatabase!, options, await inDatabase!.contentHash());
+        }
+        const { scenarios, report } = result;
         if (flags.save) {
           const saved = await store.saveScenarios(scenarios);
           ctx.io.err(`saved ${saved.saved.length} scenario(s)`);

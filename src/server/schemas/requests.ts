@@ -86,6 +86,12 @@ export const SampleRequestSchema = named(
       .describe('near-twins (VARIANT_OF): separate characters (default), forbid in one scenario, or allow'),
     motifs: z.partialRecord(z.enum(MOTIFS), z.number().min(0)).optional().describe('motif strategy shares'),
     allowFewer: z.boolean().optional().describe('return what was found instead of failing with 422'),
+    inDatabase: z
+      .boolean()
+      .optional()
+      .describe(
+        'Neo4j store only: run the walk against the database in batches instead of loading the graph (same scenarios as without; walk strategy, no include/require; 400 otherwise)',
+      ),
   }),
 );
 export type SampleRequest = z.output<typeof SampleRequestSchema>;
