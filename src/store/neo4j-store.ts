@@ -134,6 +134,9 @@ export class Neo4jStore implements GraphStore {
   private async transaction<T>(work: (tx: ManagedTransaction) => Promise<T>): Promise<T> {
     const session = this.driver.session({
       defaultAccessMode: neo4j.session.WRITE,
+      // the bookmark manager executeQuery uses: a read routed to a cluster secondary after this
+      // write waits until the secondary has it (read-after-write, causal consistency)
+      bookmarkManager: this.driver.executeQueryBookmarkManager,
       ...(this.config.database ? { database: this.config.database } : {}),
     });
     try {
@@ -345,6 +348,7 @@ export class Neo4jStore implements GraphStore {
     const hash = createHash('sha256');
     const session = this.driver.session({
       defaultAccessMode: neo4j.session.READ,
+      bookmarkManager: this.driver.executeQueryBookmarkManager,
       ...(this.config.database ? { database: this.config.database } : {}),
     });
     try {
