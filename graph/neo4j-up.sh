@@ -10,8 +10,14 @@ PORT=${NEO4J_BOLT_PORT:-7687}
 START_TIMEOUT=180
 # As in Neo4j's shipped neo4j.conf. Without them Neo4j still starts on Java 17 but logs
 # warnings, falls back to a slower page cache and cannot preallocate/advise its log files.
+# NEO4J_HEAP (default 512m) sizes the Java heap; NEO4J_PAGECACHE (default 64m) Neo4j's page
+# cache: the defaults suit the shipped graph, a million relations want e.g. 2g and 1g.
+HEAP=${NEO4J_HEAP:-512m}
+PAGECACHE=${NEO4J_PAGECACHE:-64m}
+[[ $HEAP =~ ^[0-9]+[mg]$ ]] || { echo "neo4j-up: NEO4J_HEAP must look like 512m or 2g (got '$HEAP')" >&2; exit 2; }
+[[ $PAGECACHE =~ ^[0-9]+[mg]$ ]] || { echo "neo4j-up: NEO4J_PAGECACHE must look like 64m or 1g (got '$PAGECACHE')" >&2; exit 2; }
 JVM_FLAGS=(
-  -Xms256m -Xmx512m
+  -Xms256m "-Xmx$HEAP" "-Dpsygraph.pagecache=$PAGECACHE"
   --add-opens=java.base/java.nio=ALL-UNNAMED
   --add-opens=java.base/java.io=ALL-UNNAMED
   --add-opens=java.base/sun.nio.ch=ALL-UNNAMED

@@ -49,6 +49,16 @@ const problemPaths = (error: { details?: unknown }) =>
   (error.details as { problems: { path: string }[] }).problems.map((p) => p.path);
 
 describe('POST /api/sample', () => {
+  it('refuses inDatabase on the embedded store with a 400 naming the field', async () => {
+    const error = await expectError(
+      await post('/api/sample', { n: 3, inDatabase: true }),
+      400,
+      'invalid_input',
+      'inDatabase',
+    );
+    expect(error.message).toContain('Neo4j');
+  });
+
   it('samples exactly what the core sampler gives for the same seed', async () => {
     const { scenarios, report } = await sample({ n: 5, seed: 7 });
     expect(scenarios).toHaveLength(5);

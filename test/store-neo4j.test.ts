@@ -13,7 +13,9 @@ import { StoreDataError, StoreUnavailableError, graphHash } from '../src/model/i
 import { sampleScenarios } from '../src/sample/sample.js';
 import { syntheticCatalog } from '../src/sample/synthetic.js';
 import { Neo4jStore } from '../src/store/neo4j-store.js';
-import { sampleWalkServerSide } from '../src/store/neo4j-walk.js';
+import { sampleInDatabase } from '../src/store/neo4j-walk.js';
+import { ConstraintError, InvalidInputError } from '../src/model/index.js';
+import type { SampleOptions } from '../src/sample/options.js';
 import { loadSeed } from '../src/store/seed.js';
 import { runCli, startServe, stopServe } from './helpers/cli.js';
 import { castViolations } from './helpers/cast.js';
@@ -62,12 +64,111 @@ describe.skipIf(!uri)('Neo4j backend', () => {
     });
     afterAll(() => store.close());
 
-    it('the server-side walk draws the same scenarios as the in-memory sampler', async () => {
-      const hash = graphHash(catalog.patterns, catalog.relations);
-      const options = { n: 40, seed: 17, size: [2, 5] as [number, number] };
-      const server = await sampleWalkServerSide(store, options, hash);
-      const memory = sampleScenarios(catalog, { ...options, strategy: 'walk' }).scenarios;
-      expect(server).toEqual(memory);
+    const hash = graphHash(catalog.patterns, catalog.relations);
+    const traits = catalog.patterns.filter((p) => p.kind === 'trait').map((p) => p.id);
+    const cases: [string, SampleOptions][] = [
+      ['defaults', { n: 40, seed: 17, size: [2, 5] }],
+      [
+        'unweighted, two types, 1-3 characters, split conflicts',
+        {
+          n: 120,
+          seed: 3,
+          weighted: false,
+          types: ['REINFORCES', 'CONFLICTS'],
+          size: [3, 6],
+          characters: [1, 3],
+          conflicts: 'split',
+        },
+      ],
+      [
+        'excluded patterns, kind minimums, forbidden twins, crossed situations',
+        {
+          n: 150,
+          seed: 9,
+          exclude: [traits[0]!, traits[5]!, catalog.patterns[3]!.id, catalog.patterns[243]!.id],
+          minTraits: 2,
+          minSocial: 1,
+          size: [3, 5],
+          twins: 'forbid',
+          crossSituations: true,
+          situations: ['duty', 'mating', 'adversity'],
+        },
+      ],
+      [
+        'a narrow graph where many attempts fail (dead ends, duplicates), allowFewer',
+        { n: 400, seed: 5, types: ['MODULATES'], size: [4, 4], allowFewer: true, characters: [3, 3] },
+      ],
+      [
+        'avoidIds skip scenarios already taken',
+        {
+          n: 30,
+          seed: 17,
+          avoidIds: new Set(sampleScenarios(catalog, { n: 10, seed: 17 }).scenarios.map((s) => s.id)),
+        },
+      ],
+    ];
+
+    it.each(cases)('the in-database walk equals the in-memory sampler: %s', async (_name, options) => {
+      const memory = sampleScenarios(catalog, { ...options, strategy: 'walk' });
+      const database = await sampleInDatabase(store, options, hash);
+      expect(database.report).toEqual(memory.report);
+      expect(database.scenarios).toEqual(memory.scenarios);
+      expect(database.scenarios.length).toBeGreaterThan(0);
+    });
+
+    it('gives the same scenarios whatever the batch size', async () => {
+      const options: SampleOptions = { n: 25, seed: 21, characters: [1, 3] };
+      const one = await sampleInDatabase(store, options, hash, { batch: 1 });
+      const seven = await sampleInDatabase(store, options, hash, { batch: 7 });
+      const big = await sampleInDatabase(store, options, hash, { batch: 5000 });
+      expect(seven).toEqual(one);
+      expect(big).toEqual(one);
+      expect(one.scenarios).toEqual(sampleScenarios(catalog, options).scenarios);
+    });
+
+    it('fails like the in-memory sampler when too few unique scenarios exist, with the same report', async () => {
+      // 20 patterns left: far fewer unique scenarios than asked for
+      const options: SampleOptions = {
+        n: 60,
+        seed: 2,
+        size: [2, 3],
+        situations: ['duty'],
+        exclude: catalog.patterns.slice(20).map((p) => p.id),
+      };
+      const memory = (() => {
+        try {
+          sampleScenarios(catalog, options);
+        } catch (e) {
+          return e;
+        }
+      })();
+      const database = await sampleInDatabase(store, options, hash).catch((e: unknown) => e);
+      expect(memory).toBeInstanceOf(ConstraintError);
+      expect(database).toBeInstanceOf(ConstraintError);
+      expect((database as Error).message).toBe((memory as Error).message);
+      expect((database as ConstraintError).details).toEqual((memory as ConstraintError).details);
+      expect((database as Error).message).toMatch(
+        /^found only \d+ of 60 unique scenarios in 5000 attempts; duplicate/,
+      );
+    });
+
+    it('refuses what it cannot run inside the database, naming the option', async () => {
+      for (const [options, text] of [
+        [{ n: 5, seed: 1, strategy: 'coverage' }, 'strategy coverage'],
+        [{ n: 5, seed: 1, include: [traits[0]!] }, 'include is not supported'],
+        [{ n: 5, seed: 1, require: ['CONFLICTS'] }, 'require is not supported'],
+        [{ n: 5, seed: 1, exclude: ['no-such-pattern'] }, 'exclude: unknown pattern "no-such-pattern"'],
+        [{ n: 5, seed: 1, situations: ['nowhere'] }, 'situations: unknown situation "nowhere"'],
+        [{ n: 5, seed: 1, size: [1, 3] }, 'size must be a range'],
+      ] as [SampleOptions, string][]) {
+        const err = await sampleInDatabase(store, options, hash).catch((e: unknown) => e);
+        expect(err, text).toBeInstanceOf(InvalidInputError);
+        expect((err as Error).message).toContain(text);
+      }
+    });
+
+    it('hashes the stored graph without loading it, as graphHash does', async () => {
+      expect(await store.contentHash()).toBe(hash);
     });
 
     it('keeps EXCLUDES pairs, between edges and near-twins apart and within edges together, under every strategy and conflict mode', async () => {
@@ -86,7 +187,7 @@ describe.skipIf(!uri)('Neo4j backend', () => {
           expect(scenarios.flatMap((s) => castViolations(snapshot, s))).toEqual([]);
         }
         const hash = graphHash(snapshot.patterns, snapshot.relations);
-        const server = await sampleWalkServerSide(
+        const { scenarios: server } = await sampleInDatabase(
           store,
           { n: 30, seed: 4, conflicts, characters: [1, 3] },
           hash,
@@ -153,6 +254,36 @@ describe.skipIf(!uri)('Neo4j backend', () => {
       expect(neo.graphHash).toBe(graphHash(seed.patterns, seed.relations));
     });
 
+    it('samples inside Neo4j from the CLI: --in-database gives the snapshot sampler’s scenarios', async () => {
+      const env = { NEO4J_URI: uri! };
+      const args = [
+        '--store',
+        'neo4j',
+        'sample',
+        '-n',
+        '25',
+        '--seed',
+        '11',
+        '--characters',
+        '1-3',
+        '--jsonl',
+      ];
+      const snapshot = await runCli(args, env);
+      const inDb = await runCli([...args, '--in-database'], env);
+      expect(inDb.code, inDb.stderr).toBe(0);
+      expect(inDb.stdout).toBe(snapshot.stdout);
+      expect(inDb.stdout.trim().split('\n')).toHaveLength(25);
+
+      const wrongStrategy = await runCli([...args, '--strategy', 'coverage', '--in-database'], env);
+      expect(wrongStrategy.code).toBe(2);
+      expect(wrongStrategy.stderr).toContain('--in-database runs only the walk strategy');
+      const memory = await runCli(['sample', '-n', '3', '--in-database'], {
+        PSYGRAPH_DATA_DIR: '.psygraph/never-written',
+      });
+      expect(memory.code).toBe(2);
+      expect(memory.stderr).toContain('--in-database needs --store neo4j');
+    }, 90_000); // five CLI processes, each connecting to Neo4j
+
     it('serves the explorer and the API from Neo4j (npm start -- --store neo4j)', async () => {
       const { dir, cleanup } = await tempDir();
       await writeFile(path.join(dir, 'index.html'), '<!doctype html><title>psygraph explorer</title>');
@@ -175,6 +306,20 @@ describe.skipIf(!uri)('Neo4j backend', () => {
           body: JSON.stringify({ n: 3, seed: 7 }),
         });
         expect(sampled.status).toBe(200);
+        const post = (body: unknown) =>
+          fetch(`${url}/api/sample`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify(body),
+          });
+        const inDb = await post({ n: 3, seed: 7, inDatabase: true });
+        expect(inDb.status).toBe(200);
+        expect(await inDb.json()).toEqual(await sampled.json());
+        const refused = await post({ n: 3, inDatabase: true, strategy: 'motif' });
+        expect(refused.status).toBe(400);
+        expect(((await refused.json()) as { error: { message: string } }).error.message).toContain(
+          'inDatabase runs only the walk strategy',
+        );
         expect(await (await fetch(`${url}/?pattern=conformity`)).text()).toContain('psygraph explorer');
         await stopServe(child);
       } finally {

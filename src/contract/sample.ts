@@ -9,6 +9,7 @@ import {
   CAUSAL_TYPES,
   type Catalog,
   IdSchema,
+  InvalidInputError,
   MOTIFS,
   SAMPLE_STRATEGIES,
   fieldText,
@@ -17,6 +18,8 @@ import {
 import { CONFLICT_MODES, TWIN_MODES } from '../sample/characters.js';
 import { DIAMONDS, type SampleOptions, expandSituations } from '../sample/options.js';
 import { type SampleResult, sampleScenarios } from '../sample/sample.js';
+import type { GraphStore } from '../store/graph-store.js';
+import type { Neo4jStore } from '../store/neo4j-store.js';
 import { type Limit, SAMPLE, SEED } from './limits.js';
 import { complain } from './parse.js';
 import { named } from './registry.js';
@@ -75,6 +78,12 @@ function sampleShape(n: Limit) {
       .describe('near-twins (VARIANT_OF): separate characters (default), forbid in one scenario, or allow'),
     motifs: z.partialRecord(z.enum(MOTIFS), z.number().min(0)).optional().describe('motif strategy shares'),
     allowFewer: z.boolean().optional().describe('return what was found instead of failing with 422'),
+    inDatabase: z
+      .boolean()
+      .optional()
+      .describe(
+        'Neo4j store only: run the walk inside the database in batches instead of loading the graph (same scenarios; walk strategy, no include/require)',
+      ),
   };
 }
 
@@ -86,27 +95,43 @@ export const SampleCliSchema = z.strictObject(sampleShape(SAMPLE.nCli));
 export type SampleRequest = z.input<typeof SampleRequestSchema>;
 export type SampleInput = z.output<typeof SampleCliSchema>;
 
-/** The sampler's options for a parsed request: situation keywords expanded against the graph. */
+/** The sampler's options for a parsed request: situation keywords expanded against the graph's. */
 export function sampleOptions(
-  catalog: Catalog,
+  known: Catalog['situations'],
   input: SampleInput,
   avoidIds?: ReadonlySet<string>,
 ): SampleOptions {
-  const { situations, size, characters, ...rest } = input;
+  const { situations, size, characters, inDatabase: _where, ...rest } = input;
   return {
     ...rest,
-    situations: expandSituations(catalog.situations, situations ?? [...DIAMONDS]),
+    situations: expandSituations(known, situations ?? [...DIAMONDS]),
     ...(size ? { size: [size[0], size[1]] } : {}),
     ...(characters ? { characters: [characters[0], characters[1]] } : {}),
     ...(avoidIds ? { avoidIds } : {}),
   };
 }
 
-/** Samples for a parsed request; `avoidIds` are scenario ids already taken (e.g. saved ones). */
-export function runSample(
-  catalog: Catalog,
+/**
+ * Samples for a parsed request, from a snapshot of the graph, or (`inDatabase`) by the batched walk
+ * inside Neo4j, which gives the same scenarios without loading the graph. `avoidIds` are scenario
+ * ids already taken (e.g. saved ones).
+ */
+export async function runSample(
+  store: GraphStore,
   input: SampleInput,
   avoidIds?: ReadonlySet<string>,
-): SampleResult {
-  return sampleScenarios(catalog, sampleOptions(catalog, input, avoidIds));
+): Promise<SampleResult> {
+  if (!input.inDatabase) {
+    const catalog = await store.snapshot();
+    return sampleScenarios(catalog, sampleOptions(catalog.situations, input, avoidIds));
+  }
+  if (store.backend !== 'neo4j')
+    throw new InvalidInputError(
+      fieldText`${field('inDatabase')} needs the Neo4j store (the ${store.backend} store has no database to run in)`,
+    );
+  const neo4j = store as Neo4jStore;
+  // loaded only here: nothing else a sample request does needs the module
+  const { sampleInDatabase } = await import('../store/neo4j-walk.js');
+  const options = sampleOptions(await neo4j.listSituations(), input, avoidIds);
+  return sampleInDatabase(neo4j, options, await neo4j.contentHash());
 }

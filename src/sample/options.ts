@@ -136,8 +136,11 @@ function largestComponent(view: SamplerView, policy: Pick<GrowPolicy, 'types' | 
   return best;
 }
 
-export function resolveOptions(view: SamplerView, options: SampleOptions): ResolvedOptions {
-  const strategy = options.strategy ?? 'walk';
+/** The checks that need no graph: counts and ranges. Returns the size and character ranges. */
+export function checkRanges(options: SampleOptions): {
+  size: [number, number];
+  characters: [number, number];
+} {
   const size = options.size ?? [2, 5];
   if (!Number.isInteger(options.n) || options.n < 1)
     throw new InvalidInputError(fieldText`${field('n')} must be a positive integer`);
@@ -146,14 +149,6 @@ export function resolveOptions(view: SamplerView, options: SampleOptions): Resol
       fieldText`${field('size')} must be a range within 2-8 with min <= max (got ${size.join('-')})`,
     );
   }
-  const types = new Set(options.types ?? CAUSAL_TYPES);
-  const include = indexAll(view, options.include ?? [], 'include');
-  const exclude = indexAll(view, options.exclude ?? [], 'exclude');
-  const both = include.filter((i) => exclude.includes(i));
-  if (both.length) throw new ConstraintError(`"${view.ids[both[0]!]}" is both included and excluded`);
-  const banned = new Uint8Array(view.ids.length);
-  for (const i of exclude) banned[i] = 1;
-
   const characters = options.characters ?? [2, 2];
   if (characters[0] < 1 || characters[1] < characters[0]) {
     throw new InvalidInputError(
@@ -165,6 +160,25 @@ export function resolveOptions(view: SamplerView, options: SampleOptions): Resol
       fieldText`${field('characters')} ${characters[0]} needs at least that many patterns, but ${field('size')} allows at most ${size[1]}`,
     );
   }
+  if ((options.minTraits ?? 0) + (options.minSocial ?? 0) > size[1]) {
+    throw new ConstraintError(
+      fieldText`${field('minTraits')} ${options.minTraits ?? 0} + ${field('minSocial')} ${options.minSocial ?? 0} exceed the largest size ${size[1]}`,
+    );
+  }
+  return { size, characters };
+}
+
+export function resolveOptions(view: SamplerView, options: SampleOptions): ResolvedOptions {
+  const strategy = options.strategy ?? 'walk';
+  const { size, characters } = checkRanges(options);
+  const types = new Set(options.types ?? CAUSAL_TYPES);
+  const include = indexAll(view, options.include ?? [], 'include');
+  const exclude = indexAll(view, options.exclude ?? [], 'exclude');
+  const both = include.filter((i) => exclude.includes(i));
+  if (both.length) throw new ConstraintError(`"${view.ids[both[0]!]}" is both included and excluded`);
+  const banned = new Uint8Array(view.ids.length);
+  for (const i of exclude) banned[i] = 1;
+
   for (let i = 0; i < include.length; i++) {
     for (let j = i + 1; j < include.length; j++) {
       const key = pairKey(view, include[i]!, include[j]!);
@@ -190,11 +204,6 @@ export function resolveOptions(view: SamplerView, options: SampleOptions): Resol
 
   const minTraits = options.minTraits ?? 0;
   const minSocial = options.minSocial ?? 0;
-  if (minTraits + minSocial > size[1]) {
-    throw new ConstraintError(
-      fieldText`${field('minTraits')} ${minTraits} + ${field('minSocial')} ${minSocial} exceed the largest size ${size[1]}`,
-    );
-  }
   const require = options.require ?? [];
   for (const t of require) {
     if (!types.has(t))

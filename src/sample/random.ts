@@ -17,6 +17,28 @@ export function createRandom(seed: number): Random {
   };
 }
 
+/**
+ * The seed of one walk attempt: attempt i of a run with seed s draws from its own generator,
+ * `createRandom(attemptSeed(s, i))`, so attempts do not depend on each other's draws and a batch
+ * of them can be advanced together (the in-database walk advances hundreds per round trip) and
+ * still give exactly the scenarios of the one-by-one sampler. A murmur3-style finaliser spreads
+ * neighbouring (seed, attempt) pairs over the whole 32-bit range.
+ */
+export function attemptSeed(seed: number, attempt: number): number {
+  let h = (seed >>> 0) ^ Math.imul(attempt + 1, 0x9e3779b1);
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
+}
+
+/**
+ * The generator `createRandom(seed)` after it has drawn `draws` numbers. mulberry32's state is a
+ * counter, so this is exact and O(1); it lets a caller look at the next number without taking it.
+ */
+export function randomAfter(seed: number, draws: number): Random {
+  return createRandom(((seed >>> 0) + Math.imul(draws, 0x6d2b79f5)) >>> 0);
+}
+
 /** An integer in [0, n). */
 export function randomInt(random: Random, n: number): number {
   return Math.floor(random() * n);

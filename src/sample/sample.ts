@@ -5,7 +5,7 @@
 import { type Catalog, ConstraintError, type Motif, type Scenario, graphHash } from '../model/index.js';
 import { assembleScenario, scenarioId } from './assemble.js';
 import { type ResolvedOptions, type SampleOptions, resolveOptions } from './options.js';
-import { type Random, createRandom, randomInt } from './random.js';
+import { type Random, attemptSeed, createRandom, randomInt } from './random.js';
 import {
   type Proposal,
   motifProposer,
@@ -63,15 +63,13 @@ export function sampleScenarios(catalog: Catalog, options: SampleOptions): Sampl
 
 export function sampleFromView(view: SamplerView, options: SampleOptions, hash: string): SampleResult {
   const opts = resolveOptions(view, options);
-  const random = createRandom(opts.seed);
+  // walk attempts each draw from their own generator (see attemptSeed), so that a batch of them
+  // can run inside Neo4j and give the same scenarios; the steered strategies share one stream
+  const perAttempt = opts.strategy === 'walk';
+  const shared = createRandom(opts.seed);
   const state = newRunState(view, opts);
-  const seen = new Set<string>();
-  const scenarios: Scenario[] = [];
-  const failures: Record<string, number> = {};
-  const fail = (why: string) => (failures[why] = (failures[why] ?? 0) + 1);
-  let duplicates = 0;
-  let attempts = 0;
-  const maxAttempts = opts.n * 50 + 2000;
+  const run = new ScenarioCollector(opts, hash);
+  const maxAttempts = run.maxAttempts;
 
   const quotas = opts.strategy === 'motif' ? motifQuotas(opts.motifs, opts.n) : undefined;
   const proposeMotif = quotas ? motifProposer(state) : undefined;
@@ -91,8 +89,9 @@ export function sampleFromView(view: SamplerView, options: SampleOptions, hash: 
 
   // A motif that keeps missing is impossible in this graph under these options: stop and say so.
   const misses = new Map<Motif, number>();
-  while (scenarios.length < opts.n && attempts < maxAttempts) {
-    attempts++;
+  while (!run.done && run.attempts < maxAttempts) {
+    const random = perAttempt ? createRandom(attemptSeed(opts.seed, run.attempts)) : shared;
+    run.attempts++;
     let proposal: Proposal;
     if (opts.strategy === 'motif') {
       const motif = nextMotif();
@@ -108,63 +107,139 @@ export function sampleFromView(view: SamplerView, options: SampleOptions, hash: 
     } else if (opts.strategy === 'coverage') proposal = proposeCoverage(state, random);
     else if (opts.strategy === 'humanllm') proposal = proposeHumanllm(state, random);
     else proposal = proposeWalk(state, random);
-    if ('failure' in proposal) {
-      fail(proposal.failure);
-      continue;
-    }
-    if (opts.twins === 'forbid' && hasTwins(view, proposal.nodes)) {
-      fail('near-twins in one scenario (--twins forbid)');
-      continue;
-    }
-    const made = emit(view, opts, proposal.nodes, hash, random);
-    if (!made) {
-      fail('no valid cast: EXCLUDES, edge scopes, near-twins or the conflict mode leave no assignment');
+    const accepted = run.offer(view, proposal, random);
+    if (accepted === NO_CAST) {
       // coverage would propose the same least-used start again and again: move past it for now
-      if (opts.strategy === 'coverage' && !opts.core.length) state.stuck.add(proposal.nodes[0]!);
+      if (opts.strategy === 'coverage' && !opts.core.length)
+        state.stuck.add((proposal as { nodes: number[] }).nodes[0]!);
       continue;
     }
-    let accepted = false;
-    for (const s of made) {
-      if (scenarios.length >= opts.n) break;
-      if (seen.has(s.id) || opts.avoidIds.has(s.id)) {
-        duplicates++;
-        continue;
+    if (accepted <= 0) continue;
+    if (quotas) {
+      for (let i = run.scenarios.length - accepted; i < run.scenarios.length; i++) {
+        const m = run.scenarios[i]!.motif;
+        filled.set(m, (filled.get(m) ?? 0) + 1);
       }
-      seen.add(s.id);
-      scenarios.push(s);
-      filled.set(s.motif, (filled.get(s.motif) ?? 0) + 1);
-      accepted = true;
     }
-    if (!accepted) fail('duplicate');
     // only the strategies that steer by use need the bookkeeping
-    else if (opts.strategy === 'coverage' || opts.strategy === 'humanllm') recordUse(state, proposal.nodes);
+    if (opts.strategy === 'coverage' || opts.strategy === 'humanllm')
+      recordUse(state, (proposal as { nodes: number[] }).nodes);
   }
 
-  const report: SampleReport = {
-    requested: opts.n,
-    produced: scenarios.length,
-    attempts,
-    duplicates,
-    failures,
-  };
+  let humanllm: SampleReport['humanllm'];
   if (opts.strategy === 'humanllm') {
     const h = state.humanllm;
     const kept = h.bundles - h.vetoed;
     const share = (x: number) => (kept ? Math.round((x / kept) * 1e4) / 1e4 : 0);
-    report.humanllm = { ...h, connectedShare: share(h.connected), linkedShare: share(h.linked) };
+    humanllm = { ...h, connectedShare: share(h.connected), linkedShare: share(h.linked) };
   }
-  if (scenarios.length < opts.n && !opts.allowFewer) {
-    const reasons = Object.entries(failures)
-      .sort((a, b) => b[1] - a[1])
-      .slice(0, 3)
-      .map(([why, n]) => `${why} (${n}x)`)
-      .join('; ');
-    throw new ConstraintError(
-      `found only ${scenarios.length} of ${opts.n} unique scenarios in ${attempts} attempts; ${reasons || 'no attempt succeeded'}`,
-      report,
-    );
+  return run.finish(humanllm);
+}
+
+/** `ScenarioCollector.offer`: the proposal had patterns, but no cast satisfies the rules. */
+export const NO_CAST = -1;
+
+/**
+ * The acceptance half of a sampling run, shared by the in-memory sampler and the in-database
+ * walk so that both reject, de-duplicate, count and report in exactly the same way: each attempt's
+ * proposal is offered in attempt order; the run is done at n scenarios.
+ */
+export class ScenarioCollector {
+  readonly scenarios: Scenario[] = [];
+  readonly failures: Record<string, number> = {};
+  duplicates = 0;
+  /** Attempts made so far; the caller counts them (one per proposal, offered or not). */
+  attempts = 0;
+  /** No run makes more attempts than this. */
+  readonly maxAttempts: number;
+  private readonly seen = new Set<string>();
+
+  constructor(
+    private readonly opts: Pick<
+      ResolvedOptions,
+      | 'n'
+      | 'avoidIds'
+      | 'allowFewer'
+      | 'twins'
+      | 'characters'
+      | 'situations'
+      | 'crossSituations'
+      | 'conflicts'
+      | 'strategy'
+      | 'seed'
+    >,
+    private readonly hash: string,
+  ) {
+    this.maxAttempts = opts.n * 50 + 2000;
   }
-  return { scenarios, report };
+
+  get done(): boolean {
+    return this.scenarios.length >= this.opts.n;
+  }
+
+  fail(why: string): void {
+    this.failures[why] = (this.failures[why] ?? 0) + 1;
+  }
+
+  /**
+   * Offers one attempt's proposal (node indices into `view`, which may be a view of just these
+   * patterns); `random` continues the attempt's stream. Returns how many scenarios were accepted
+   * (the last ones in `scenarios`), 0 when rejected, NO_CAST when no cast works.
+   */
+  offer(view: SamplerView, proposal: Proposal, random: Random): number {
+    const opts = this.opts;
+    if ('failure' in proposal) {
+      this.fail(proposal.failure);
+      return 0;
+    }
+    if (opts.twins === 'forbid' && hasTwins(view, proposal.nodes)) {
+      this.fail('near-twins in one scenario (--twins forbid)');
+      return 0;
+    }
+    const made = emit(view, opts, proposal.nodes, this.hash, random);
+    if (!made) {
+      this.fail('no valid cast: EXCLUDES, edge scopes, near-twins or the conflict mode leave no assignment');
+      return NO_CAST;
+    }
+    let accepted = 0;
+    for (const s of made) {
+      if (this.scenarios.length >= opts.n) break;
+      if (this.seen.has(s.id) || opts.avoidIds.has(s.id)) {
+        this.duplicates++;
+        continue;
+      }
+      this.seen.add(s.id);
+      this.scenarios.push(s);
+      accepted++;
+    }
+    if (!accepted) this.fail('duplicate');
+    return accepted;
+  }
+
+  /** The report; throws ConstraintError (with it) when fewer than n were found and that is not allowed. */
+  finish(humanllm?: SampleReport['humanllm']): SampleResult {
+    const { scenarios, failures, attempts } = this;
+    const report: SampleReport = {
+      requested: this.opts.n,
+      produced: scenarios.length,
+      attempts,
+      duplicates: this.duplicates,
+      failures,
+    };
+    if (humanllm) report.humanllm = humanllm;
+    if (scenarios.length < this.opts.n && !this.opts.allowFewer) {
+      const reasons = Object.entries(failures)
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 3)
+        .map(([why, n]) => `${why} (${n}x)`)
+        .join('; ');
+      throw new ConstraintError(
+        `found only ${scenarios.length} of ${this.opts.n} unique scenarios in ${attempts} attempts; ${reasons || 'no attempt succeeded'}`,
+        report,
+      );
+    }
+    return { scenarios, report };
+  }
 }
 
 /** Whether two of the patterns are near-twins (a VARIANT_OF pair). */

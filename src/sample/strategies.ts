@@ -49,15 +49,32 @@ export function recordUse(state: RunState, nodes: readonly number[]): void {
   state.stuck.clear();
 }
 
+/**
+ * Which kind the next pattern must be so that --min-traits / --min-social can still be met by a
+ * set growing to `target`: only traits, only social-cognitive patterns, or either (undefined).
+ */
+export function kindNeeded(
+  minTraits: number,
+  minSocial: number,
+  target: number,
+  setSize: number,
+  traitsInSet: number,
+): 'trait' | 'social-cognitive' | undefined {
+  const remaining = target - setSize;
+  if (minTraits - traitsInSet >= remaining) return 'trait';
+  if (minSocial - (setSize - traitsInSet) >= remaining) return 'social-cognitive';
+  return undefined;
+}
+
 function kindNarrow(state: RunState, target: number): GrowPolicy['narrow'] {
   const { minTraits, minSocial } = state.options;
   if (!minTraits && !minSocial) return undefined;
   const isTrait = state.view.isTrait;
   return (candidates, set) => {
-    const remaining = target - set.length;
     const traits = set.filter((n) => isTrait[n]).length;
-    if (minTraits - traits >= remaining) return candidates.filter((c) => isTrait[c]);
-    if (minSocial - (set.length - traits) >= remaining) return candidates.filter((c) => !isTrait[c]);
+    const need = kindNeeded(minTraits, minSocial, target, set.length, traits);
+    if (need === 'trait') return candidates.filter((c) => isTrait[c]);
+    if (need === 'social-cognitive') return candidates.filter((c) => !isTrait[c]);
     return candidates;
   };
 }
@@ -81,12 +98,23 @@ function randomEdgeStart(
   return [e.source, e.target];
 }
 
+/** Why a grown set of `size` patterns (`traits` of them traits) cannot be used, if it cannot. */
+export function sizeFailure(
+  options: Pick<ResolvedOptions, 'size' | 'minTraits' | 'minSocial'>,
+  size: number,
+  traits: number,
+): string | undefined {
+  if (size < options.size[0]) return 'dead end: no allowed edge leads further';
+  if (traits < options.minTraits) return 'too few traits';
+  if (size - traits < options.minSocial) return 'too few social-cognitive patterns';
+  return undefined;
+}
+
 function checkSet(state: RunState, nodes: number[]): Proposal {
   const { options, view } = state;
-  if (nodes.length < options.size[0]) return { failure: 'dead end: no allowed edge leads further' };
   const traits = nodes.filter((n) => view.isTrait[n]).length;
-  if (traits < options.minTraits) return { failure: 'too few traits' };
-  if (nodes.length - traits < options.minSocial) return { failure: 'too few social-cognitive patterns' };
+  const failure = sizeFailure(options, nodes.length, traits);
+  if (failure) return { failure };
   if (options.require.length) {
     const present = new Set(edgesAmong(view, nodes).map((e) => e.type));
     if (!options.require.every((t) => present.has(t))) return { failure: 'required relation type missing' };

@@ -3,14 +3,31 @@
  * order, causal edges are kept as adjacency lists, EXCLUDES as a pair set. Built once per batch;
  * every sampler reads it and never changes it.
  */
-import {
-  CAUSAL_TYPES,
-  type Catalog,
-  type CausalType,
-  type Pattern,
-  type Relation,
-  type Scope,
-} from '../model/index.js';
+import { CAUSAL_TYPES, type CausalType, type Pattern, type Relation, type Scope } from '../model/index.js';
+
+/** What a view keeps of a pattern; a full Pattern is one. */
+export type ViewPattern = Pick<Pattern, 'id' | 'kind'> & {
+  dimension?: Extract<Pattern, { kind: 'trait' }>['dimension'];
+  pole?: Extract<Pattern, { kind: 'trait' }>['pole'];
+};
+
+/** What a view needs of a relation (a full Relation is one): the in-database walk reads just these. */
+export interface ViewRelation {
+  id: string;
+  type: Relation['type'];
+  source: string;
+  target: string;
+  strength: number;
+  /** Required on causal relations. */
+  scope?: Scope;
+}
+
+/** A Catalog, or the part of one a view is built from. */
+export interface ViewCatalog {
+  patterns: readonly ViewPattern[];
+  relations: readonly ViewRelation[];
+  situations: readonly { id: string }[];
+}
 
 export interface ViewEdge {
   index: number;
@@ -28,7 +45,7 @@ export interface ViewEdge {
 
 export interface SamplerView {
   ids: readonly string[];
-  patterns: readonly Pattern[];
+  patterns: readonly ViewPattern[];
   indexOf: ReadonlyMap<string, number>;
   isTrait: readonly boolean[];
   edges: readonly ViewEdge[];
@@ -65,7 +82,7 @@ export function typeMask(types: ReadonlySet<CausalType>): number {
 
 export const toWeight = (strength: number): number => Math.round(strength * 100);
 
-export function buildSamplerView(catalog: Catalog): SamplerView {
+export function buildSamplerView(catalog: ViewCatalog): SamplerView {
   const patterns = [...catalog.patterns].sort((a, b) => (a.id < b.id ? -1 : 1));
   const ids = patterns.map((p) => p.id);
   const indexOf = new Map(ids.map((id, i) => [id, i]));
@@ -75,7 +92,7 @@ export function buildSamplerView(catalog: Catalog): SamplerView {
   const excludes = new Set<number>();
   const variants = new Set<number>();
   const edges: ViewEdge[] = [];
-  const relations = [...catalog.relations].sort((a: Relation, b: Relation) => (a.id < b.id ? -1 : 1));
+  const relations = [...catalog.relations].sort((a, b) => (a.id < b.id ? -1 : 1));
   for (const r of relations) {
     const s = indexOf.get(r.source);
     const t = indexOf.get(r.target);
@@ -84,6 +101,7 @@ export function buildSamplerView(catalog: Catalog): SamplerView {
       (r.type === 'EXCLUDES' ? excludes : variants).add(pairKey(view, s, t));
       continue;
     }
+    if (!r.scope) throw new Error(`causal relation ${r.id} has no scope`);
     const edge: ViewEdge = {
       index: edges.length,
       id: r.id,

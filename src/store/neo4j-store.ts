@@ -4,6 +4,7 @@
  * Every bulk write is one transaction (all or nothing); reads ask for READ routing so that a
  * cluster's secondaries can serve them.
  */
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import neo4j, { type Driver, type ManagedTransaction, type RoutingControl } from 'neo4j-driver';
 import type { Neo4jConfig } from '../config.js';
@@ -133,6 +134,9 @@ export class Neo4jStore implements GraphStore {
   private async transaction<T>(work: (tx: ManagedTransaction) => Promise<T>): Promise<T> {
     const session = this.driver.session({
       defaultAccessMode: neo4j.session.WRITE,
+      // the bookmark manager executeQuery uses: a read routed to a cluster secondary after this
+      // write waits until the secondary has it (read-after-write, causal consistency)
+      bookmarkManager: this.driver.executeQueryBookmarkManager,
       ...(this.config.database ? { database: this.config.database } : {}),
     });
     try {
@@ -333,6 +337,78 @@ export class Neo4jStore implements GraphStore {
       situations: next.situations.length,
       removed,
     };
+  }
+
+  /**
+   * graphHash of the stored graph without loading it: the stored canonical documents streamed in
+   * id order through one sha256 (the same bytes `graphHash` hashes), so memory stays flat on a
+   * graph too big to snapshot. The in-database sampler stamps scenarios with it.
+   */
+  async contentHash(): Promise<string> {
+    const hash = createHash('sha256');
+    const session = this.driver.session({
+      defaultAccessMode: neo4j.session.READ,
+      bookmarkManager: this.driver.executeQueryBookmarkManager,
+      ...(this.config.database ? { database: this.config.database } : {}),
+    });
+    try {
+      const stream = async (query: string, params: Params = {}) => {
+        let first = true;
+        for await (const record of session.run(query, params)) {
+          hash.update((first ? '' : ',') + String(record.get('doc')));
+          first = false;
+        }
+      };
+      hash.update('{"patterns":[');
+      await stream('MATCH (p:Pattern) RETURN p.doc AS doc ORDER BY p.id');
+      hash.update('],"relations":[');
+      await stream(
+        'MATCH (:Pattern)-[r]->(:Pattern) WHERE type(r) IN $types RETURN r.doc AS doc ORDER BY r.id',
+        { types: [...RELATION_TYPES] },
+      );
+      hash.update(']}');
+    } catch (err) {
+      throw this.unavailable(err);
+    } finally {
+      await session.close();
+    }
+    return hash.digest('hex').slice(0, 16);
+  }
+
+  /**
+   * Loads a large graph into an EMPTY database in many small transactions (`batch` rows each),
+   * so that a million relations fit a modest Neo4j heap. Not atomic: for benchmarks and first
+   * loads of generated graphs; replaceCatalog is the all-or-nothing load. Returns the counts.
+   */
+  async bulkLoad(input: Catalog, batch = 10_000): Promise<{ patterns: number; relations: number }> {
+    const [row] = await this.read('MATCH (n) WHERE n:Pattern OR n:Scenario RETURN count(n) AS n');
+    if (Number(row?.n ?? 0) > 0) throw new Error('bulkLoad needs an empty database (clear it first)');
+    const patterns = parsePatterns(input.patterns);
+    const relations = parseRelations(input.relations);
+    const ids = new Set(patterns.map((p) => p.id));
+    for (const r of relations)
+      if (!ids.has(r.source) || !ids.has(r.target))
+        throw new Error(`relation ${r.id}: unknown endpoint ${ids.has(r.source) ? r.target : r.source}`);
+    const sorted = patterns.map(patternRow).sort((a, b) => (a.id < b.id ? -1 : 1));
+    for (const rows of batches(
+      sorted.map((r, i) => ({ ...r, props: { ...r.props, idx: i } })),
+      batch,
+    )) {
+      await this.write('UNWIND $rows AS row CREATE (p:Pattern) SET p = row.props', { rows });
+    }
+    await this.transaction(async (tx) => mergeSituations(tx, parseSituations(input.situations)));
+    for (const type of RELATION_TYPES) {
+      const ofType = relations.filter((r) => r.type === type).map(relationRow);
+      for (const rows of batches(ofType, batch)) {
+        await this.write(
+          `UNWIND $rows AS row
+           MATCH (a:Pattern {id: row.source}), (b:Pattern {id: row.target})
+           CREATE (a)-[r:${type}]->(b) SET r = row.props`,
+          { rows },
+        );
+      }
+    }
+    return { patterns: patterns.length, relations: relations.length };
   }
 
   // Scenarios

@@ -1,126 +1,349 @@
 /**
- * The `walk` sampler run inside Neo4j, for graphs too big to load: one Cypher query per step,
- * each given the random number drawn in TypeScript from the seeded generator, never enumerating
- * variable-length paths. It follows exactly the rule of the in-memory walk (src/sample/grow.ts):
- * candidates in id order, weights the summed strengths (in hundredths) into the set, the first
- * candidate whose cumulative weight exceeds u × total. So for the same graph and seed it draws the
- * same scenarios as `sampleScenarios`, which the test suite checks against a real Neo4j.
+ * The `walk` sampler run against Neo4j without loading the graph, for graphs too big to load
+ * into the client. Walks advance in batches: one query per growth step serves every unfinished
+ * walk of the batch (UNWIND over the patterns they just added, each looked up once however many
+ * walks share it), so a batch of B walks costs about size-max round trips instead of B × size-max.
+ *
+ * Each walk draws from its own generator (attempt i of seed s uses
+ * `createRandom(attemptSeed(s, i))`, exactly as the in-memory sampler does) and keeps its own
+ * frontier: the database returns the relationships of each newly added pattern, the client adds
+ * their weights (strength in hundredths, summed per candidate) and picks with `pickWeighted`, the
+ * in-memory walk's own rule, over the candidates in id order. The edges among a finished set are
+ * already known from those lookups, and the in-memory code checks, casts, de-duplicates and reports
+ * the sets in attempt order. So for the same graph, options and seed it returns the same scenarios
+ * and the same report as `sampleScenarios`, which the test suite checks against a real Neo4j.
+ *
+ * In the database: the start by rank (`idx`), index seeks and expansion of the added patterns,
+ * filtering by relationship type. In the client: the random numbers, target sizes, frontiers and
+ * weighted picks, the --min-traits/--min-social narrowing, casting, ids, de-duplication, the
+ * report. The client holds only the neighbourhoods of one batch's walks, never the graph.
  */
 import {
   CAUSAL_TYPES,
   type CausalType,
   ConstraintError,
   InvalidInputError,
-  type Scenario,
+  type PatternKind,
+  type Scope,
   field,
   fieldText,
 } from '../model/index.js';
-import type { ConflictMode, TwinMode } from '../sample/characters.js';
-import { DIAMONDS } from '../sample/options.js';
-import { createRandom, randomInt } from '../sample/random.js';
-import { emit } from '../sample/sample.js';
-import { patternFromDoc, relationFromDoc } from './neo4j-mapping.js';
-import { buildSamplerView } from '../sample/view.js';
+import { DIAMONDS, type SampleOptions, checkRanges } from '../sample/options.js';
+import { type Random, attemptSeed, createRandom, pickWeighted, randomAfter } from '../sample/random.js';
+import { type SampleResult, ScenarioCollector } from '../sample/sample.js';
+import { kindNeeded, sizeFailure } from '../sample/strategies.js';
+import { type ViewRelation, buildSamplerView, isCausalType, toWeight } from '../sample/view.js';
 import type { Neo4jStore } from './neo4j-store.js';
 
-export interface ServerWalkOptions {
-  n: number;
-  seed: number;
-  size?: [number, number];
-  types?: CausalType[];
-  weighted?: boolean;
-  situations?: string[];
-  characters?: [number, number];
-  conflicts?: ConflictMode;
-  twins?: TwinMode;
+/** Strategies the database can run (the others steer by run-wide state, or need the whole graph). */
+export const IN_DATABASE_STRATEGIES = ['walk'] as const;
+
+/** Walks advanced together per round trip unless the caller says otherwise. */
+export const DEFAULT_BATCH = 5000;
+
+/**
+ * The relationships of each looked-up pattern (by id, or by rank for a walk's start): every type,
+ * both directions, with what a frontier and a cast need of the other end and of the relation.
+ */
+const EXPAND_TAIL = `
+OPTIONAL MATCH (p)-[r]-(q:Pattern)
+RETURN key, p.id AS id, p.kind AS kind,
+       collect(CASE WHEN r IS NULL THEN null
+               ELSE [r.id, type(r), startNode(r) = p, q.id, q.kind, r.strength, r.scope] END) AS edges`;
+export const EXPAND_BY_IDX = `UNWIND $keys AS key MATCH (p:Pattern {idx: key})${EXPAND_TAIL}`;
+export const EXPAND_BY_ID = `UNWIND $keys AS key MATCH (p:Pattern {id: key})${EXPAND_TAIL}`;
+
+interface Edge {
+  id: string;
+  type: ViewRelation['type'];
+  outgoing: boolean;
+  other: string;
+  otherKind: PatternKind;
+  strength: number;
+  scope: Scope | null;
 }
 
-const STEP = `
-MATCH (cur:Pattern)-[r]-(nxt:Pattern)
-WHERE cur.id IN $set AND type(r) IN $types AND NOT nxt.id IN $set
-WITH nxt.id AS id, sum(CASE WHEN $weighted THEN toInteger(round(r.strength * 100)) ELSE 1 END) AS w
-ORDER BY id
-WITH collect(id) AS ids, collect(w) AS ws
-WITH ids, ws, $u * reduce(t = 0, x IN ws | t + x) AS threshold
-RETURN CASE WHEN size(ids) = 0 THEN null
-  ELSE ids[coalesce(head([i IN range(0, size(ws) - 1)
-    WHERE reduce(s = 0, j IN range(0, i) | s + ws[j]) > threshold]), size(ids) - 1)]
-  END AS next`;
+interface Looked {
+  id: string;
+  kind: PatternKind;
+  edges: Edge[];
+}
 
-/** The patterns (with their relations and the situations) a drawn set needs to become a scenario. */
-const INDUCED = `
-MATCH (p:Pattern) WHERE p.id IN $set
-OPTIONAL MATCH (p)-[r]->(q:Pattern) WHERE q.id IN $set
-RETURN p.doc AS pattern, collect(r.doc) AS relations`;
+interface Walk {
+  /** Position in its batch. */
+  k: number;
+  seed: number;
+  /** Random numbers drawn so far from this attempt's generator. */
+  draws: number;
+  target: number;
+  set: string[];
+  kinds: PatternKind[];
+  /** Candidates joined to the set by an allowed edge: summed weight and kind. */
+  frontier: Map<string, { weight: number; kind: PatternKind }>;
+  /** The looked-up members (all but possibly the last added): their edges give the induced relations. */
+  looked: Looked[];
+  /** No allowed edge leads further. */
+  stuck: boolean;
+  relations?: ViewRelation[];
+}
 
-export async function sampleWalkServerSide(
+interface Context {
+  store: Neo4jStore;
+  types: ReadonlySet<CausalType>;
+  bannedSet: ReadonlySet<string>;
+  bannedIdx: number[];
+  eligible: number;
+  weighted: boolean;
+  size: [number, number];
+  minTraits: number;
+  minSocial: number;
+}
+
+/**
+ * Rejects options the database cannot honour (so the caller gets a 400 / exit 2, not other
+ * scenarios than asked for): another strategy, --include, --require.
+ */
+export function checkInDatabase(options: Pick<SampleOptions, 'strategy' | 'include' | 'require'>): void {
+  const strategy = options.strategy ?? 'walk';
+  if (!(IN_DATABASE_STRATEGIES as readonly string[]).includes(strategy)) {
+    throw new InvalidInputError(
+      fieldText`${field('inDatabase')} runs only the ${IN_DATABASE_STRATEGIES.join(', ')} strategy inside Neo4j (got ${field('strategy')} ${strategy}); drop ${field('inDatabase')} to sample from a snapshot`,
+    );
+  }
+  if (options.include?.length)
+    throw new InvalidInputError(
+      fieldText`${field('include')} is not supported with ${field('inDatabase')}; drop one of them`,
+    );
+  if (options.require?.length)
+    throw new InvalidInputError(
+      fieldText`${field('require')} is not supported with ${field('inDatabase')}; drop one of them`,
+    );
+}
+
+/**
+ * Samples `walk` scenarios inside Neo4j: for the same graph, options and seed, the same
+ * scenarios and report as `sampleScenarios` (or the same ConstraintError). `batch` walks move per
+ * round trip.
+ */
+export async function sampleInDatabase(
   store: Neo4jStore,
-  options: ServerWalkOptions,
+  options: SampleOptions,
   graphHash: string,
-): Promise<Scenario[]> {
-  const [min, max] = options.size ?? [2, 5];
-  if (min < 2 || max < min)
-    throw new InvalidInputError(fieldText`${field('size')} must be a range with 2 <= min <= max`);
-  const types = options.types ?? [...CAUSAL_TYPES];
-  const weighted = options.weighted ?? true;
+  config: { batch?: number } = {},
+): Promise<SampleResult> {
+  checkInDatabase(options);
+  const { size, characters } = checkRanges(options);
+  const batch = config.batch ?? DEFAULT_BATCH;
+  if (!Number.isInteger(batch) || batch < 1) throw new InvalidInputError('batch must be a positive integer');
+
   const situations = options.situations ?? [...DIAMONDS];
   const known = new Set((await store.listSituations()).map((s) => s.id));
   for (const s of situations)
     if (!known.has(s))
       throw new InvalidInputError(fieldText`${field('situations')}: unknown situation "${s}"`);
+  if (!situations.length)
+    throw new InvalidInputError(fieldText`${field('situations')}: at least one situation is needed`);
+
+  const banned = [...new Set(options.exclude ?? [])];
+  const found = await store.query(
+    'UNWIND $ids AS id OPTIONAL MATCH (p:Pattern {id: id}) RETURN id, p.idx AS idx',
+    { ids: banned },
+  );
+  const missing = found.find((r) => r.idx === null || r.idx === undefined);
+  if (missing)
+    throw new InvalidInputError(fieldText`${field('exclude')}: unknown pattern "${String(missing.id)}"`);
+  const bannedIdx = found.map((r) => Number(r.idx)).sort((a, b) => a - b);
   const total = Number((await store.query('MATCH (p:Pattern) RETURN count(p) AS n'))[0]?.n ?? 0);
   if (!total) throw new ConstraintError('the graph has no patterns');
 
-  const random = createRandom(options.seed);
   const opts = {
-    characters: options.characters ?? ([2, 2] as [number, number]),
+    n: options.n,
+    seed: options.seed,
+    strategy: 'walk' as const,
+    characters,
     situations,
-    crossSituations: false,
+    crossSituations: options.crossSituations ?? false,
     conflicts: options.conflicts ?? ('any' as const),
     twins: options.twins ?? ('separate' as const),
-    strategy: 'walk' as const,
-    seed: options.seed,
+    avoidIds: options.avoidIds ?? new Set<string>(),
+    allowFewer: options.allowFewer ?? false,
   };
-  const seen = new Set<string>();
-  const out: Scenario[] = [];
-  const catalogSituations = (await store.listSituations()).filter((s) => situations.includes(s.id));
-  for (let attempts = 0; out.length < options.n; attempts++) {
-    if (attempts > options.n * 50 + 2000) {
-      throw new ConstraintError(
-        `found only ${out.length} of ${options.n} unique scenarios in ${attempts} attempts`,
-      );
-    }
-    const startRows = await store.query('MATCH (p:Pattern {idx: $i}) RETURN p.id AS id', {
-      i: randomInt(random, total),
-    });
-    const set = [String(startRows[0]?.id)];
-    const target = Math.max(1, min + randomInt(random, max - min + 1));
-    while (set.length < target) {
-      const rows = await store.query(STEP, { set, types, weighted, u: random() });
-      const next = rows[0]?.next;
-      if (typeof next !== 'string') break;
-      set.push(next);
-    }
-    if (set.length < min) continue;
+  const ctx: Context = {
+    store,
+    types: new Set(options.types ?? CAUSAL_TYPES),
+    bannedSet: new Set(banned),
+    bannedIdx,
+    eligible: total - bannedIdx.length,
+    weighted: options.weighted ?? true,
+    size,
+    minTraits: options.minTraits ?? 0,
+    minSocial: options.minSocial ?? 0,
+  };
+  if (!ctx.eligible) throw new ConstraintError('every pattern is excluded');
+  const run = new ScenarioCollector(opts, graphHash);
+  const catalogSituations = situations.map((id) => ({ id }));
 
-    // Assemble with the same code as the in-memory sampler, on a view of just these patterns.
-    const rows = await store.query(INDUCED, { set });
-    // read through the mapping layer, like every other read from Neo4j
-    const patterns = rows.map((r) => patternFromDoc(r.pattern));
-    const relations = rows.flatMap((r) => (r.relations as unknown[]).map((d) => relationFromDoc(d)));
-    const view = buildSamplerView({ patterns, relations, situations: catalogSituations });
-    const made = emit(
-      view,
-      { ...opts, situations },
-      set.map((id) => view.indexOf.get(id)!),
-      graphHash,
-      random,
-    );
-    for (const s of made ?? []) {
-      if (seen.has(s.id) || out.length >= options.n) continue;
-      seen.add(s.id);
-      out.push(s);
+  let next = 0;
+  while (!run.done && next < run.maxAttempts) {
+    // enough walks for what is still missing (most walks succeed), never past the attempt limit
+    const wanted = Math.ceil((opts.n - run.scenarios.length) * 1.25) + 16;
+    const count = Math.min(batch, wanted, run.maxAttempts - next);
+    const walks = await growBatch(ctx, opts.seed, next, count);
+    next += count;
+    for (const walk of walks) {
+      if (run.done) break;
+      run.attempts++;
+      const random: Random = randomAfter(walk.seed, walk.draws);
+      const traits = walk.kinds.filter((k) => k === 'trait').length;
+      const failure = sizeFailure(ctx, walk.set.length, traits);
+      if (failure) {
+        run.fail(failure);
+        continue;
+      }
+      // cast on a view of just these patterns, with the in-memory sampler's own code
+      const view = buildSamplerView({
+        patterns: walk.set.map((id, i) => ({ id, kind: walk.kinds[i]! })),
+        relations: walk.relations ?? [],
+        situations: catalogSituations,
+      });
+      run.offer(view, { nodes: walk.set.map((id) => view.indexOf.get(id)!) }, random);
     }
   }
+  return run.finish();
+}
+
+/** The idx of the k-th pattern not excluded, in id order. */
+function eligibleIdx(ctx: Context, k: number): number {
+  let idx = k;
+  for (const b of ctx.bannedIdx) {
+    if (b <= idx) idx++;
+    else break;
+  }
+  return idx;
+}
+
+/** Looks up patterns (by idx or by id, each once) with their relationships. */
+async function lookUp(ctx: Context, query: string, keys: (string | number)[]): Promise<Map<unknown, Looked>> {
+  const out = new Map<unknown, Looked>();
+  if (!keys.length) return out;
+  for (const row of await ctx.store.query(query, { keys: [...new Set(keys)] })) {
+    const edges = (row.edges as unknown[][]).map(
+      ([id, type, outgoing, other, otherKind, strength, scope]): Edge => ({
+        id: String(id),
+        type: type as Edge['type'],
+        outgoing: outgoing === true,
+        other: String(other),
+        otherKind: otherKind as PatternKind,
+        strength: Number(strength),
+        scope: typeof scope === 'string' ? (scope as Scope) : null,
+      }),
+    );
+    out.set(row.key, { id: String(row.id), kind: row.kind as PatternKind, edges });
+  }
   return out;
+}
+
+/** A member's allowed edges add their weights to the frontier, as the in-memory walk's absorb does. */
+function absorb(ctx: Context, walk: Walk, looked: Looked): void {
+  walk.looked.push(looked);
+  walk.frontier.delete(looked.id);
+  for (const e of looked.edges) {
+    if (!isCausalType(e.type) || !ctx.types.has(e.type) || ctx.bannedSet.has(e.other)) continue;
+    if (walk.set.includes(e.other)) continue;
+    const entry = walk.frontier.get(e.other);
+    const add = ctx.weighted ? toWeight(e.strength) : 1;
+    if (entry) entry.weight += add;
+    else walk.frontier.set(e.other, { weight: add, kind: e.otherKind });
+  }
+}
+
+/** Grows attempts first..first+count-1 to their target sizes (or dead ends) with the database. */
+async function growBatch(ctx: Context, seed: number, first: number, count: number): Promise<Walk[]> {
+  const [min, max] = ctx.size;
+  const walks: Walk[] = [];
+  const startIdx: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const s = attemptSeed(seed, first + i);
+    const random = createRandom(s);
+    // the in-memory walk's draws: the start among the eligible patterns, then the target size
+    startIdx.push(eligibleIdx(ctx, Math.floor(random() * ctx.eligible)));
+    const target = Math.max(1, min + Math.floor(random() * (max - min + 1)));
+    walks.push({
+      k: i,
+      seed: s,
+      draws: 2,
+      target,
+      set: [],
+      kinds: [],
+      frontier: new Map(),
+      looked: [],
+      stuck: false,
+    });
+  }
+  const starts = await lookUp(ctx, EXPAND_BY_IDX, startIdx);
+  for (const walk of walks) {
+    const looked = starts.get(startIdx[walk.k]);
+    if (!looked) throw new ConstraintError('the pattern numbering (idx) is out of date; reload the graph');
+    walk.set.push(looked.id);
+    walk.kinds.push(looked.kind);
+    absorb(ctx, walk, looked);
+  }
+
+  const narrowing = ctx.minTraits > 0 || ctx.minSocial > 0;
+  for (;;) {
+    const pending: Walk[] = [];
+    for (const walk of walks) {
+      if (walk.stuck || walk.set.length >= walk.target) continue;
+      let candidates = [...walk.frontier.keys()].sort();
+      if (narrowing) {
+        const traits = walk.kinds.filter((k) => k === 'trait').length;
+        const need = kindNeeded(ctx.minTraits, ctx.minSocial, walk.target, walk.set.length, traits);
+        if (need) candidates = candidates.filter((c) => walk.frontier.get(c)!.kind === need);
+      }
+      if (!candidates.length) {
+        walk.stuck = true;
+        continue;
+      }
+      const weights = candidates.map((c) => walk.frontier.get(c)!.weight);
+      const u = randomAfter(walk.seed, walk.draws++)();
+      const at = pickWeighted(
+        candidates.map((_, i) => i),
+        weights,
+        u,
+      );
+      const chosen = candidates[at]!;
+      walk.set.push(chosen);
+      walk.kinds.push(walk.frontier.get(chosen)!.kind);
+      walk.frontier.delete(chosen);
+      // the last pattern's edges into the set are known from the others: look it up only to grow on
+      if (walk.set.length < walk.target) pending.push(walk);
+    }
+    if (!pending.length) break;
+    const found = await lookUp(
+      ctx,
+      EXPAND_BY_ID,
+      pending.map((w) => w.set[w.set.length - 1]!),
+    );
+    for (const walk of pending) absorb(ctx, walk, found.get(walk.set[walk.set.length - 1])!);
+  }
+
+  for (const walk of walks) {
+    const members = new Set(walk.set);
+    const relations = new Map<string, ViewRelation>();
+    for (const looked of walk.looked) {
+      for (const e of looked.edges) {
+        if (!members.has(e.other) || relations.has(e.id)) continue;
+        relations.set(e.id, {
+          id: e.id,
+          type: e.type,
+          source: e.outgoing ? looked.id : e.other,
+          target: e.outgoing ? e.other : looked.id,
+          strength: e.strength,
+          ...(e.scope ? { scope: e.scope } : {}),
+        });
+      }
+    }
+    walk.relations = [...relations.values()];
+  }
+  return walks;
 }

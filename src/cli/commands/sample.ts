@@ -76,6 +76,7 @@ interface SampleFlags {
   twins?: TwinMode;
   motifs?: Partial<Record<Motif, number>>;
   allowFewer?: boolean;
+  inDatabase?: boolean;
   save?: boolean;
   json?: boolean;
   jsonl?: boolean;
@@ -145,6 +146,7 @@ export function registerSampleCommands(program: Command, ctx: CliContext): void 
       parseMotifs,
     )
     .option('--allow-fewer', 'print what was found instead of failing when fewer unique scenarios exist')
+    .option('--in-database', help('inDatabase'))
     .option('--save', 'store the scenarios (skipping ones already saved)')
     .option('--out <file>', 'write JSON lines to this file (atomically)')
     .option('--json', 'print a JSON array')
@@ -152,9 +154,8 @@ export function registerSampleCommands(program: Command, ctx: CliContext): void 
     .action(async (flags: SampleFlags, cmd: Command) => {
       const input = sampleInput(flags);
       await withStore(cmd, ctx, async (store) => {
-        const catalog = await store.snapshot();
         const avoid = flags.save ? new Set(await savedScenarioIds(store)) : undefined;
-        const { scenarios, report } = runSample(catalog, input, avoid);
+        const { scenarios, report } = await runSample(store, input, avoid);
         if (flags.save) {
           const saved = await store.saveScenarios(scenarios);
           ctx.io.err(`saved ${saved.saved.length} scenario(s)`);

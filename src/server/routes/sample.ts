@@ -12,6 +12,6 @@ export function registerSampleRoutes(routes: ApiRoutes, store: GraphStore): void
     body: SampleRequestSchema,
     response: SampleResultSchema,
     errors: [400, 422, 503],
-    handler: async ({ body }) => runSample(await store.snapshot(), body),
+    handler: ({ body }) => runSample(store, body),
   });
 }

@@ -42,7 +42,7 @@ public final class Main {
                     .setConfig(GraphDatabaseSettings.auth_enabled, false)
                     // Embedded Neo4j otherwise phones home with anonymous usage data.
                     .setConfig(GraphDatabaseSettings.udc_enabled, false)
-                    .setConfig(GraphDatabaseSettings.pagecache_memory, ByteUnit.mebiBytes(64))
+                    .setConfig(GraphDatabaseSettings.pagecache_memory, pageCache())
                     // Defaults preallocate 256 MiB per transaction log per database (system + neo4j)
                     // and keep 2 days of logs: wasteful for a local dev/test store.
                     .setConfig(GraphDatabaseSettings.preallocate_logical_logs, false)
@@ -78,6 +78,21 @@ public final class Main {
         System.out.println("NEO4J_READY bolt://" + HOST + ":" + port);
         System.out.flush();
         Thread.currentThread().join();
+    }
+
+    /** Page cache size from -Dpsygraph.pagecache (set by neo4j-up.sh from NEO4J_PAGECACHE), e.g. 64m or 1g. */
+    private static long pageCache() {
+        String s = System.getProperty("psygraph.pagecache", "64m").trim().toLowerCase();
+        try {
+            long n = Long.parseLong(s.substring(0, s.length() - 1));
+            if (s.endsWith("g")) return ByteUnit.gibiBytes(n);
+            if (s.endsWith("m")) return ByteUnit.mebiBytes(n);
+        } catch (RuntimeException ignored) {
+            // fall through
+        }
+        System.err.println("NEO4J_ERROR invalid page cache size: " + s + " (use e.g. 64m or 1g)");
+        System.exit(2);
+        return -1;
     }
 
     private static int parsePort(String s) {
