@@ -10,6 +10,7 @@ import type * as Ui from '../ui/src/api/types.js';
 import type * as Llm from '../src/server/schemas/llm.js';
 import type * as Req from '../src/server/schemas/requests.js';
 import type * as Res from '../src/server/schemas/responses.js';
+import type * as PathRoutes from '../src/server/routes/paths.js';
 
 type Sent<S extends z.ZodType> = z.output<S>;
 type Accepted<S extends z.ZodType> = z.input<S>;
@@ -24,6 +25,8 @@ describe('the explorer’s API types agree with the server’s schemas', () => {
     expectTypeOf<Sent<typeof Res.SampleResultSchema>>().toExtend<Ui.SampleResponse>();
     expectTypeOf<Sent<typeof Res.PromptResultSchema>>().toExtend<Ui.PromptResponse>();
     expectTypeOf<Sent<typeof Res.ErrorSchema>>().toExtend<Ui.ApiErrorBody>();
+    expectTypeOf<Sent<typeof PathRoutes.PathsResultSchema>>().toExtend<Ui.PathsResult>();
+    expectTypeOf<Sent<typeof Res.TraitMatrixSchema>>().toExtend<Ui.TraitPair[]>();
     expectTypeOf<Sent<typeof Llm.LlmStatusSchema>>().toExtend<Ui.LlmStatus>();
     expectTypeOf<Sent<typeof Llm.JudgeResultSchema>>().toExtend<Ui.JudgeResult>();
   });

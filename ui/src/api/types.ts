@@ -251,3 +251,52 @@ export interface JudgeResult {
   judgements: Judgement[];
   metrics: { ipe: MeanSd; mpd: MeanSd; byRelationType: Record<string, MeanSd> };
 }
+
+/** GET /api/paths (see src/analysis/paths.ts for the sign rules). */
+export type PathSign = '+' | '-' | '~';
+export interface PathStep {
+  relation: string;
+  type: RelationType;
+  from: string;
+  to: string;
+  forward: boolean;
+  strength: number;
+  sign: PathSign;
+  rationale: string;
+  scope?: Scope;
+  effect?: 'amplifies' | 'suppresses' | 'redirects';
+  condition?: string;
+}
+export interface PatternPath {
+  patterns: string[];
+  steps: PathStep[];
+  strength: number;
+  sign: PathSign;
+  reading: string;
+}
+export interface PathsResult {
+  from: string;
+  to: string;
+  k: number;
+  types: RelationType[];
+  maxLength: number;
+  paths: PatternPath[];
+  message?: string;
+}
+export interface PathsQuery {
+  from: string;
+  to: string;
+  k?: number;
+  types?: RelationType[];
+  maxLength?: number;
+}
+
+/** GET /api/traits: one verdict per unordered trait pair. */
+export type TraitVerdict = 'EXCLUDES' | 'CONFLICTS' | 'MODULATES' | 'REINFORCES' | 'compatible';
+export interface TraitPair {
+  a: string;
+  b: string;
+  verdict: TraitVerdict;
+  relations?: string[];
+  reason?: string;
+}

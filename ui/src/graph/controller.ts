@@ -13,6 +13,8 @@ export class GraphController {
   private activeNodes = new Set<string>();
   private activeEdges = new Set<string>();
   private selected: string | null = null;
+  /** Where the nodes the focus view moved stood in the overview, to put them back. */
+  private moved = new Map<string, { x: number; y: number }>();
 
   attach(renderer: PsyRenderer): void {
     this.renderer = renderer;
@@ -21,6 +23,7 @@ export class GraphController {
     this.activeNodes.clear();
     this.activeEdges.clear();
     this.selected = null;
+    this.moved.clear();
   }
 
   detach(): void {
@@ -66,8 +69,46 @@ export class GraphController {
     void r.getCamera().animate({ x: display.x, y: display.y, ratio: 0.35 }, { duration: 450 });
   }
 
-  /** Frames a set of nodes (a scenario), keeping some margin around them. */
-  frameNodes(nodes: readonly string[]): void {
+  /**
+   * The focus view's own layout: the given nodes move to `positions` (relative to the centre node,
+   * one unit per ring, scaled to the graph's size) around where the centre stands; null puts every
+   * moved node back. Then the camera frames them.
+   */
+  applyLocalLayout(layout: { center: string; positions: ReadonlyMap<string, { x: number; y: number }> } | null): void {
+    const r = this.renderer;
+    if (!r) return;
+    const graph = r.getGraph();
+    for (const [n, p] of this.moved) if (graph.hasNode(n)) graph.mergeNodeAttributes(n, p);
+    this.moved.clear();
+    if (!layout || !graph.hasNode(layout.center)) return;
+    let [x0, x1, y0, y1] = [Infinity, -Infinity, Infinity, -Infinity];
+    graph.forEachNode((_n, a) => {
+      [x0, x1, y0, y1] = [Math.min(x0, a.x), Math.max(x1, a.x), Math.min(y0, a.y), Math.max(y1, a.y)];
+    });
+    const spacing = Math.max(x1 - x0, y1 - y0, 1) * 0.09;
+    const cx = graph.getNodeAttribute(layout.center, 'x');
+    const cy = graph.getNodeAttribute(layout.center, 'y');
+    for (const [n, p] of layout.positions) {
+      if (!graph.hasNode(n)) continue;
+      const a = graph.getNodeAttributes(n);
+      this.moved.set(n, { x: a.x, y: a.y });
+      graph.mergeNodeAttributes(n, { x: cx + p.x * spacing, y: cy + p.y * spacing });
+    }
+    r.refresh();
+    this.frameNodes([...layout.positions.keys()]);
+  }
+
+  /** The layout worker is about to write new positions: what the focus view moved is not to be put back. */
+  forgetLocalLayout(): void {
+    this.moved.clear();
+  }
+
+  /**
+   * Frames a set of nodes (a scenario, paths, a focus): the camera fits their bounding box inside
+   * the stage (which the side panels do not overlap), with a margin of 60 px, never zooming in
+   * closer than ratio 0.08.
+   */
+  frameNodes(nodes: readonly string[], animate = true): void {
     const r = this.renderer;
     if (!r) return;
     const points = nodes.map((n) => r.getNodeDisplayData(n)).filter((d) => d !== undefined);
@@ -75,8 +116,29 @@ export class GraphController {
     const xs = points.map((p) => p.x);
     const ys = points.map((p) => p.y);
     const [x0, x1, y0, y1] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
-    const ratio = Math.min(1, Math.max(0.2, 1.5 * Math.max(x1 - x0, y1 - y0)));
-    void r.getCamera().animate({ x: (x0 + x1) / 2, y: (y0 + y1) / 2, ratio }, { duration: 450 });
+    const { width, height } = r.getDimensions();
+    const margin = 60;
+    // at ratio 1 the framed graph's unit square spans the smaller side of the stage (less padding)
+    const side = Math.min(width, height);
+    const needX = ((x1 - x0) * side) / Math.max(1, width - 2 * margin);
+    const needY = ((y1 - y0) * side) / Math.max(1, height - 2 * margin);
+    const ratio = Math.min(1.2, Math.max(0.08, needX, needY));
+    const state = { x: (x0 + x1) / 2, y: (y0 + y1) / 2, ratio, angle: 0 };
+    if (animate) void r.getCamera().animate(state, { duration: 450 });
+    else r.getCamera().setState(state);
+  }
+
+  /** Whether every given node is drawn inside the stage, `margin` px clear of its edges (tests, bench). */
+  framed(nodes: readonly string[], margin = 10): boolean {
+    const r = this.renderer;
+    if (!r) return false;
+    const { width, height } = r.getDimensions();
+    return nodes.every((n) => {
+      const d = r.getNodeDisplayData(n);
+      if (!d) return false;
+      const p = r.framedGraphToViewport(d);
+      return p.x >= margin && p.x <= width - margin && p.y >= margin && p.y <= height - margin;
+    });
   }
 
   resetCamera(): void {

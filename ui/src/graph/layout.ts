@@ -14,7 +14,7 @@ export interface LayoutJob {
   cancel: () => void;
 }
 
-export function runLayout(graph: PsyGraph): LayoutJob {
+export function runLayout(graph: PsyGraph, beforeApply: () => void = () => {}): LayoutJob {
   const worker = new Worker(new URL('./layout.worker.ts', import.meta.url), { type: 'module' });
   let cancelled = false;
   const done = new Promise<number>((resolve, reject) => {
@@ -22,6 +22,7 @@ export function runLayout(graph: PsyGraph): LayoutJob {
       worker.terminate();
       if (cancelled) return;
       const { positions, ms } = event.data;
+      beforeApply();
       graph.updateEachNodeAttributes(
         (node, attrs) => {
           const p = positions[node];

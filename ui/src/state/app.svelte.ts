@@ -4,14 +4,35 @@
  */
 import { createContext } from 'svelte';
 import { api, ApiError } from '../api/client.js';
-import type { GraphData, GraphNode, PatternDetail, Scenario, Situation } from '../api/types.js';
+import type { GraphData, GraphNode, PathsResult, PatternDetail, Scenario, Situation } from '../api/types.js';
 import { buildGraph, type PsyGraph } from '../graph/build.js';
 import { GraphController } from '../graph/controller.js';
 import { visibleSubgraph, type FilterState } from './filters.js';
-import { buildAdjacency, neighbourhood, scenarioSubgraph, type Direction } from './highlight.js';
+import {
+  buildAdjacency,
+  depthNeighbourhood,
+  neighbourhood,
+  pathsSubgraph,
+  radialLayout,
+  scenarioSubgraph,
+  type Direction,
+} from './highlight.js';
 import { LlmState } from './llm.svelte.js';
 import { SamplerState } from './sampler.svelte.js';
-import { parseView, serializeView, type SamplerSettings, type Tab, type ViewState } from './url.js';
+import {
+  DEFAULT_PATHS,
+  parseView,
+  serializeView,
+  type Grouping,
+  type PathQuery,
+  type SamplerSettings,
+  type Stage,
+  type Tab,
+  type ViewState,
+} from './url.js';
+
+/** Breadcrumbs kept in the URL: the last few patterns focused before the current one. */
+const MAX_TRAIL = 6;
 
 export type LoadStatus = 'loading' | 'ready' | 'error';
 export type PickMode = 'select' | 'include' | 'exclude';
@@ -28,6 +49,9 @@ export class AppState {
   detailError = $state('');
   pickMode = $state<PickMode>('select');
   announcement = $state('');
+  paths = $state.raw<PathsResult | null>(null);
+  pathsError = $state('');
+  pathsLoading = $state(false);
   readonly controller = new GraphController();
   readonly sampler = new SamplerState(this);
   readonly llm = new LlmState(this);
@@ -36,13 +60,39 @@ export class AppState {
   nodeById = $derived(new Map<string, GraphNode>((this.data?.nodes ?? []).map((n) => [n.id, n])));
   visibility = $derived(this.data ? visibleSubgraph(this.data, this.view.filters) : null);
 
-  /** What is highlighted: the hovered pattern, else the chosen scenario, else the selection. */
+  /** The depth-N neighbourhood of the selected pattern, when the focus view is on (depth 1-3). */
+  focusView = $derived.by(() => {
+    const { adjacency, visibility } = this;
+    const { pattern, depth, direction } = this.view;
+    if (!adjacency || !pattern || depth < 1 || !this.nodeById.has(pattern)) return null;
+    if (this.sampler.current || this.drawnPaths) return null;
+    return depthNeighbourhood(adjacency, pattern, depth, direction, visibility?.edges);
+  });
+
+  /** The focus view's own layout: rings around the pattern, one per step (relative coordinates). */
+  localLayout = $derived.by(() => {
+    const hood = this.focusView;
+    if (!hood || !this.adjacency || !this.view.pattern) return null;
+    return { center: this.view.pattern, positions: radialLayout(hood, this.adjacency, 1) };
+  });
+
+  /** The paths on the graph: the answer for the current from / to, once it has arrived. */
+  drawnPaths = $derived.by(() => {
+    const { from, to } = this.view.paths;
+    const result = this.paths;
+    if (!from || !to || !result || result.from !== from || result.to !== to || !result.paths.length) return null;
+    return result;
+  });
+
+  /** What is highlighted: the hovered pattern, else the scenario, else the paths, else the selection (and its depth). */
   focus = $derived.by(() => {
     const { data, adjacency, visibility } = this;
     if (!data || !adjacency) return null;
     const scenario = this.sampler.current;
     if (this.hovered) return neighbourhood(adjacency, this.hovered, this.view.direction, visibility?.edges);
     if (scenario) return scenarioSubgraph(data, scenario.patterns);
+    if (this.drawnPaths) return pathsSubgraph(this.drawnPaths.paths);
+    if (this.focusView) return this.focusView;
     if (this.view.pattern && this.nodeById.has(this.view.pattern))
       return neighbourhood(adjacency, this.view.pattern, this.view.direction, visibility?.edges);
     return null;
@@ -97,6 +147,43 @@ export class AppState {
     if (v.pattern !== (previous?.pattern ?? null) || (v.pattern && !this.detail))
       await this.loadDetail(v.pattern);
     if (v.scenario !== (previous?.scenario ?? null)) await this.sampler.resolve(v.scenario, v.sampled);
+    const p = v.paths;
+    const q = previous?.paths;
+    if (!q || p.from !== q.from || p.to !== q.to || p.k !== q.k || p.types.join() !== q.types.join())
+      await this.loadPaths(p);
+  }
+
+  private async loadPaths(q: PathQuery): Promise<void> {
+    this.pathsError = '';
+    if (!q.from || !q.to) {
+      this.paths = null;
+      return;
+    }
+    this.pathsLoading = true;
+    try {
+      const result = await api.paths({
+        from: q.from,
+        to: q.to,
+        k: q.k,
+        ...(q.types.length ? { types: [...q.types] } : {}),
+      });
+      const now = this.view.paths;
+      if (now.from !== q.from || now.to !== q.to) return;
+      this.paths = result;
+      this.announce(
+        result.paths.length
+          ? `${result.paths.length} path${result.paths.length > 1 ? 's' : ''} from ${this.nameOf(q.from)} to ${this.nameOf(q.to)}.`
+          : (result.message ?? 'No path.'),
+      );
+      if (result.paths.length) {
+        this.controller.frameNodes([...new Set(result.paths.flatMap((x) => x.patterns))]);
+      }
+    } catch (e) {
+      this.paths = null;
+      this.pathsError = e instanceof Error ? e.message : String(e);
+    } finally {
+      this.pathsLoading = false;
+    }
   }
 
   private async loadDetail(id: string | null): Promise<void> {
@@ -120,17 +207,47 @@ export class AppState {
       return;
     }
     const tab: Tab = id ? 'pattern' : this.view.tab;
-    this.setView({ ...this.view, pattern: id, scenario: id ? null : this.view.scenario, tab });
+    const previous = this.view.pattern;
+    // breadcrumbs: in the focus view, moving on remembers where from; going back to a crumb cuts there
+    let trail = this.view.trail;
+    if (!id) trail = [];
+    else if (trail.includes(id)) trail = trail.slice(0, trail.indexOf(id));
+    else if (previous && previous !== id && this.view.depth > 0) trail = [...trail, previous].slice(-MAX_TRAIL);
+    this.setView({ ...this.view, pattern: id, trail, scenario: id ? null : this.view.scenario, tab });
     if (id) {
       this.announce(`Selected ${this.nameOf(id)}.`);
-      if (opts.camera) this.controller.focusCamera(id);
+      if (opts.camera && this.view.depth === 0) this.controller.focusCamera(id);
     }
+  }
+
+  /** The focus view's depth (0 = highlight in place). */
+  setDepth(depth: number): void {
+    this.setView({ ...this.view, depth: Math.max(0, Math.min(3, depth)), ...(depth === 0 ? { trail: [] } : {}) });
+  }
+
+  setGroup(group: Grouping): void {
+    this.setView({ ...this.view, group });
+  }
+
+  setStage(stage: Stage): void {
+    this.setView({ ...this.view, stage });
+  }
+
+  setPaths(patch: Partial<PathQuery>): void {
+    this.setView({ ...this.view, paths: { ...this.view.paths, ...patch }, scenario: null, sampled: false });
   }
 
   clear(): void {
     this.hovered = null;
     this.pickMode = 'select';
-    this.setView({ ...this.view, pattern: null, scenario: null, sampled: false });
+    this.setView({
+      ...this.view,
+      pattern: null,
+      scenario: null,
+      sampled: false,
+      trail: [],
+      paths: { ...DEFAULT_PATHS, k: this.view.paths.k, types: this.view.paths.types },
+    });
     this.announce('Selection cleared.');
   }
 
