@@ -14,6 +14,8 @@ export interface NodeAttrs {
   label: string;
   shape: 'circle' | 'diamond';
   family: string;
+  /** The group the overview layout keeps it in (family, community "c0"…, or ""). */
+  group: string;
 }
 
 export interface EdgeAttrs {
@@ -74,6 +76,7 @@ export function buildGraph(data: GraphData): PsyGraph {
       label: n.name,
       shape: n.kind === 'trait' ? 'circle' : 'diamond',
       family: n.family,
+      group: n.family,
     });
   }
   for (const e of data.edges) {

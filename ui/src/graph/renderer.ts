@@ -20,13 +20,23 @@ import type { Theme } from './colors.js';
 export interface NodeFlags {
   isActive: boolean;
   isSelected: boolean;
+  /** Chosen by the label pass (GraphController.layoutLabels): its label fits without overlapping. */
+  labelShown: boolean;
 }
 export interface EdgeFlags {
   isActive: boolean;
 }
 export interface GraphFlags {
   hasFocus: boolean;
+  /** The camera shows most of the graph: weak edges recede (opacity by strength). */
+  zoomedOut: boolean;
 }
+
+/** The node label font and size, shared with the label pass that measures them. */
+export const LABEL_SIZE = 12;
+export const LABEL_FONT = 'Arial, Helvetica, sans-serif';
+/** Camera ratio above which the view counts as the overview. */
+export const OVERVIEW_RATIO = 0.5;
 
 export type PsyRenderer = Sigma<NodeAttrs, EdgeAttrs, Attributes, NodeFlags, EdgeFlags, GraphFlags>;
 
@@ -68,9 +78,9 @@ class PsySigma extends Sigma<NodeAttrs, EdgeAttrs, Attributes, NodeFlags, EdgeFl
 
 export function createRenderer(graph: PsyGraph, container: HTMLElement, theme: Theme): PsyRenderer {
   return new PsySigma(graph, container, {
-    customNodeState: { isActive: false, isSelected: false },
+    customNodeState: { isActive: false, isSelected: false, labelShown: false },
     customEdgeState: { isActive: false },
-    customGraphState: { hasFocus: false },
+    customGraphState: { hasFocus: false, zoomedOut: true },
     primitives: {
       nodes: { shapes: [sdfCircle(), sdfDiamond()] },
       edges: {
@@ -94,20 +104,26 @@ export function createRenderer(graph: PsyGraph, container: HTMLElement, theme: T
         {
           shape: { attribute: 'shape', defaultValue: 'circle' },
           labelColor: theme.label,
+          labelSize: LABEL_SIZE,
+          labelFont: LABEL_FONT,
           backdropColor: theme.dark ? '#2a2d35' : '#ffffff',
+          // labels are placed by the label pass, which never lets two overlap
+          labelVisibility: 'hidden',
         },
+        { whenState: 'labelShown', then: { labelVisibility: 'visible' } },
         {
           when: (_a, s, gs) => gs.hasFocus && !s.isActive,
           then: { color: theme.faded, labelVisibility: 'hidden' },
         },
         {
           when: (_a, s, gs) => gs.hasFocus && s.isActive,
-          then: { labelVisibility: 'visible', depth: 'topNodes' },
+          then: { depth: 'topNodes' },
         },
         {
           whenState: 'isSelected',
           then: { backdropVisibility: 'visible', labelVisibility: 'visible', depth: 'topNodes' },
         },
+        { whenState: 'isHovered', then: { labelVisibility: 'visible', backdropVisibility: 'visible' } },
       ],
       edges: [
         DEFAULT_STYLES.edges,
@@ -116,6 +132,11 @@ export function createRenderer(graph: PsyGraph, container: HTMLElement, theme: T
           parallelPath: 'curved',
           head: { attribute: 'head', defaultValue: 'none' },
           opacity: 0.55,
+        },
+        {
+          // at the overview zoom, weak edges recede and strong ones read
+          when: (_a, _s, gs) => gs.zoomedOut && !gs.hasFocus,
+          then: { opacity: (a) => 0.05 + 0.75 * a.strength * a.strength },
         },
         { when: (_a, s, gs) => gs.hasFocus && !s.isActive, then: { color: theme.fadedEdge } },
         {

@@ -18,6 +18,7 @@ import {
   type Direction,
 } from './highlight.js';
 import { LlmState } from './llm.svelte.js';
+import { buildMatrix } from './matrix.js';
 import { SamplerState } from './sampler.svelte.js';
 import {
   DEFAULT_PATHS,
@@ -49,6 +50,8 @@ export class AppState {
   detailError = $state('');
   pickMode = $state<PickMode>('select');
   announcement = $state('');
+  /** Each pattern's group in the overview layout (family, community "c0"…), set when the layout lands. */
+  groups = $state.raw<Record<string, string>>({});
   paths = $state.raw<PathsResult | null>(null);
   pathsError = $state('');
   pathsLoading = $state(false);
@@ -59,6 +62,12 @@ export class AppState {
   adjacency = $derived(this.data ? buildAdjacency(this.data) : null);
   nodeById = $derived(new Map<string, GraphNode>((this.data?.nodes ?? []).map((n) => [n.id, n])));
   visibility = $derived(this.data ? visibleSubgraph(this.data, this.view.filters) : null);
+  /** The adjacency matrix of the visible patterns, ordered by the overview's groups (else family). */
+  matrix = $derived.by(() => {
+    const { data, visibility, groups } = this;
+    if (!data || !visibility) return null;
+    return buildMatrix(data, visibility.nodes, visibility.edges, (id) => groups[id] || this.nodeById.get(id)?.family || '');
+  });
 
   /** The depth-N neighbourhood of the selected pattern, when the focus view is on (depth 1-3). */
   focusView = $derived.by(() => {
@@ -175,9 +184,6 @@ export class AppState {
           ? `${result.paths.length} path${result.paths.length > 1 ? 's' : ''} from ${this.nameOf(q.from)} to ${this.nameOf(q.to)}.`
           : (result.message ?? 'No path.'),
       );
-      if (result.paths.length) {
-        this.controller.frameNodes([...new Set(result.paths.flatMap((x) => x.patterns))]);
-      }
     } catch (e) {
       this.paths = null;
       this.pathsError = e instanceof Error ? e.message : String(e);
@@ -230,7 +236,12 @@ export class AppState {
   }
 
   setStage(stage: Stage): void {
-    this.setView({ ...this.view, stage });
+    this.setView({ ...this.view, stage, cell: null });
+  }
+
+  /** Opens a matrix cell: the relation (or trait pair) it stands for, and its source pattern in the panel. */
+  openCell(cell: string | null, pattern: string | null): void {
+    this.setView({ ...this.view, cell, pattern, tab: pattern ? 'pattern' : this.view.tab, scenario: null });
   }
 
   setPaths(patch: Partial<PathQuery>): void {
@@ -270,7 +281,6 @@ export class AppState {
   showScenario(scenario: Scenario, sampled: boolean): void {
     this.sampler.current = scenario;
     this.setView({ ...this.view, scenario: scenario.id, sampled, pattern: null });
-    this.controller.frameNodes(scenario.patterns);
     this.announce(`Scenario with ${scenario.patterns.map((p) => this.nameOf(p)).join(', ')} highlighted.`);
   }
 }

@@ -136,8 +136,8 @@ export function radialLayout(
       return parent !== undefined ? (angleOf.get(parent) ?? 0) : 0;
     };
     const sorted = [...ring].sort((a, b) => parentAngle(a) - parentAngle(b) || (a < b ? -1 : 1));
-    // wide enough that neighbours on the ring sit about a third of a ring step apart
-    const radius = Math.max(spacing * d, prevRadius + spacing, (sorted.length * spacing) / (3 * 2 * Math.PI));
+    // wide enough that neighbours on the ring sit half a ring step apart
+    const radius = Math.max(spacing * d, prevRadius + spacing, (sorted.length * spacing) / (2 * 2 * Math.PI));
     prevRadius = radius;
     sorted.forEach((n, i) => {
       const angle = (2 * Math.PI * i) / sorted.length + (d % 2 ? 0 : Math.PI / sorted.length);

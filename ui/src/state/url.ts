@@ -68,6 +68,8 @@ export interface ViewState {
   trail: readonly string[];
   group: Grouping;
   stage: Stage;
+  /** The matrix cell opened: a relation id (or, in the trait view, "a|b"). */
+  cell: string | null;
   paths: PathQuery;
   scenario: string | null;
   /** True when the scenario came from a (seeded, so repeatable) sample run rather than the library. */
@@ -84,6 +86,7 @@ export const DEFAULT_VIEW: ViewState = {
   trail: [],
   group: 'family',
   stage: 'graph',
+  cell: null,
   paths: DEFAULT_PATHS,
   scenario: null,
   sampled: false,
@@ -112,6 +115,7 @@ export function parseView(search: string): ViewState {
     trail: list(p.get('trail')),
     group: oneOf(GROUPINGS, p.get('group'), DEFAULT_VIEW.group),
     stage: oneOf(STAGES, p.get('stage'), DEFAULT_VIEW.stage),
+    cell: p.get('cell') || null,
     paths: {
       from: p.get('from') || null,
       to: p.get('to') || null,
@@ -159,6 +163,7 @@ export function serializeView(v: ViewState): string {
   set('trail', v.trail.join(','), '');
   set('group', v.group, DEFAULT_VIEW.group);
   set('stage', v.stage, DEFAULT_VIEW.stage);
+  set('cell', v.cell ?? '', '');
   set('from', v.paths.from ?? '', '');
   set('to', v.paths.to ?? '', '');
   set('k', v.paths.k, DEFAULT_PATHS.k);
