@@ -40,6 +40,7 @@ import {
 } from '../ui/src/state/highlight.js';
 import { suggest } from '../ui/src/state/search.js';
 import { buildMatrix, matrixCell } from '../ui/src/state/matrix.js';
+import { GAP_COLOR, coverageColor, coverageOf } from '../ui/src/state/coverage.js';
 import {
   DEFAULT_SAMPLER,
   DEFAULT_VIEW,
@@ -233,6 +234,7 @@ const FULL_VIEW: ViewState = {
   group: 'community',
   stage: 'matrix',
   cell: 'anxiety--REINFORCES--calm',
+  coverage: true,
   paths: { from: 'loss-aversion', to: 'conformity', k: 5, types: ['REINFORCES', 'CONFLICTS'] },
   scenario: 'scn-1234abcd',
   sampled: true,
@@ -283,6 +285,7 @@ describe('the shareable URL', () => {
     ['the focus depth', { pattern: 'calm', depth: 3 }, ['pattern', 'depth']],
     ['breadcrumbs', { pattern: 'calm', trail: ['anxiety'] }, ['pattern', 'trail']],
     ['the grouping', { group: 'none' }, ['group']],
+    ['coverage colouring', { coverage: true }, ['cov']],
     ['the matrix', { stage: 'matrix' }, ['stage']],
     ['an opened cell', { stage: 'traits', cell: 'calm|anxious' }, ['stage', 'cell']],
     ['paths', { paths: { from: 'a', to: 'b', k: 3, types: [] } }, ['from', 'to']],
@@ -689,6 +692,15 @@ describe('the focus view, paths and the matrix', () => {
     ]);
     expect([...sub.nodes].sort()).toEqual(['a', 'b', 'c', 'e']);
     expect([...sub.edges].sort()).toEqual(['ab', 'ae', 'bc']);
+  });
+
+  it('counts library coverage per pattern and per relation among a scenario’s patterns', () => {
+    const c = coverageOf(chain, [{ patterns: ['a', 'b'] }, { patterns: ['a', 'b', 'c'] }]);
+    expect(Object.fromEntries(c.nodes)).toEqual({ a: 2, b: 2, c: 1 });
+    expect(Object.fromEntries(c.edges)).toEqual({ ab: 2, bc: 1 });
+    expect([c.maxNode, c.maxEdge, c.scenarios]).toEqual([2, 2, 2]);
+    expect(coverageColor(0, 2)).toBe(GAP_COLOR);
+    expect(coverageColor(1, 2)).not.toBe(coverageColor(2, 2));
   });
 
   it('orders the matrix by group, then degree; symmetric relations fill both cells', () => {

@@ -223,6 +223,35 @@ describe.skipIf(!hasChromium)('explorer map views (headless Chromium)', () => {
     expect(Number(await page.getAttribute('[data-testid="matrix"]', 'data-size'))).toBe(100);
   });
 
+  it('colours patterns and relations by library coverage, so the gaps show', async () => {
+    const sampled = (await (
+      await fetch(`${server.url}/api/sample`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ n: 5, seed: 11 }),
+      })
+    ).json()) as { scenarios: { patterns: string[] }[] };
+    await fetch(`${server.url}/api/scenarios`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ scenarios: sampled.scenarios }),
+    });
+    const used = new Set(sampled.scenarios.flatMap((s) => s.patterns));
+    await open('?tab=library');
+    await page.click('[data-testid="coverage-toggle"]');
+    await page.waitForFunction(`location.search.includes('cov=1')`);
+    await page.waitForFunction(`Number(document.querySelector('${graph}').dataset.coveredNodes) === ${used.size}`);
+    expect(await page.textContent('[data-testid="coverage-summary"]')).toContain(`${used.size} of 244 patterns`);
+    const unused = edges.map((e) => e.source).find((id) => !used.has(id))!;
+    const colours = await page.evaluate<string[]>(
+      `(() => { const g = window.psygraph.controller.renderer.getGraph(); return ['${[...used][0]}', '${unused}'].map((n) => g.getNodeAttribute(n, 'coverageColor')); })()`,
+    );
+    expect(colours[0]).not.toBe(colours[1]);
+    await page.reload();
+    await settled();
+    await page.waitForFunction(`Number(document.querySelector('${graph}').dataset.coveredNodes) === ${used.size}`);
+  });
+
   it('frames a chosen scenario clear of the panels, from the sampler and from its link', async () => {
     await open('?tab=sampler');
     await page.click('[data-testid="run-sample"]');

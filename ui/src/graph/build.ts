@@ -16,6 +16,8 @@ export interface NodeAttrs {
   family: string;
   /** The group the overview layout keeps it in (family, community "c0"…, or ""). */
   group: string;
+  /** Its colour by library coverage (set when coverage colouring is on). */
+  coverageColor?: string;
 }
 
 export interface EdgeAttrs {
@@ -26,6 +28,8 @@ export interface EdgeAttrs {
   head: 'arrow' | 'none';
   dashSize: number;
   label: string;
+  covered?: boolean;
+  coverageColor?: string;
 }
 
 export type PsyGraph = Graph<NodeAttrs, EdgeAttrs>;

@@ -4,6 +4,7 @@
  */
 import type { Neighbourhood } from '../state/highlight.js';
 import type { Visibility } from '../state/filters.js';
+import { coverageColor, type Coverage } from '../state/coverage.js';
 import { LABEL_FONT, LABEL_SIZE, OVERVIEW_RATIO, type PsyRenderer } from './renderer.js';
 
 export class GraphController {
@@ -183,6 +184,24 @@ export class GraphController {
     }
     r.refresh();
     this.frameNodes([...layout.positions.keys()]);
+  }
+
+  /** Colours patterns and relations by library coverage; null goes back to the usual colours. */
+  applyCoverage(coverage: Coverage | null): void {
+    const r = this.renderer;
+    if (!r) return;
+    if (coverage) {
+      const graph = r.getGraph();
+      graph.updateEachNodeAttributes((n, a) => ({
+        ...a,
+        coverageColor: coverageColor(coverage.nodes.get(n) ?? 0, coverage.maxNode),
+      }));
+      graph.updateEachEdgeAttributes((e, a) => {
+        const count = coverage.edges.get(e) ?? 0;
+        return { ...a, covered: count > 0, coverageColor: count ? coverageColor(count, coverage.maxEdge) : a.color };
+      });
+    }
+    r.setGraphState({ coverage: coverage !== null });
   }
 
   /** The layout worker is about to write new positions: what the focus view moved is not to be put back. */

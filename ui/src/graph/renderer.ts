@@ -30,6 +30,8 @@ export interface GraphFlags {
   hasFocus: boolean;
   /** The camera shows most of the graph: weak edges recede (opacity by strength). */
   zoomedOut: boolean;
+  /** Colour by library coverage (the `coverageColor` attributes). */
+  coverage: boolean;
 }
 
 /** The node label font and size, shared with the label pass that measures them. */
@@ -80,7 +82,7 @@ export function createRenderer(graph: PsyGraph, container: HTMLElement, theme: T
   return new PsySigma(graph, container, {
     customNodeState: { isActive: false, isSelected: false, labelShown: false },
     customEdgeState: { isActive: false },
-    customGraphState: { hasFocus: false, zoomedOut: true },
+    customGraphState: { hasFocus: false, zoomedOut: true, coverage: false },
     primitives: {
       nodes: { shapes: [sdfCircle(), sdfDiamond()] },
       edges: {
@@ -112,6 +114,10 @@ export function createRenderer(graph: PsyGraph, container: HTMLElement, theme: T
         },
         { whenState: 'labelShown', then: { labelVisibility: 'visible' } },
         {
+          when: (_a, _s, gs) => gs.coverage,
+          then: { color: (a) => (a as NodeAttrs & { coverageColor?: string }).coverageColor ?? a.color },
+        },
+        {
           when: (_a, s, gs) => gs.hasFocus && !s.isActive,
           then: { color: theme.faded, labelVisibility: 'hidden' },
         },
@@ -138,10 +144,17 @@ export function createRenderer(graph: PsyGraph, container: HTMLElement, theme: T
           when: (_a, _s, gs) => gs.zoomedOut && !gs.hasFocus,
           then: { opacity: (a) => 0.05 + 0.75 * a.strength * a.strength },
         },
+        {
+          when: (_a, _s, gs) => gs.coverage && !gs.hasFocus,
+          then: {
+            color: (a) => (a as EdgeAttrs & { coverageColor?: string }).coverageColor ?? a.color,
+            opacity: (a) => ((a as EdgeAttrs & { covered?: boolean }).covered ? 0.85 : 0.06),
+          },
+        },
         { when: (_a, s, gs) => gs.hasFocus && !s.isActive, then: { color: theme.fadedEdge } },
         {
           when: (_a, s, gs) => gs.hasFocus && s.isActive,
-          then: { depth: 'topEdges', size: (a) => a.size * 1.8, opacity: 1 },
+          then: { depth: 'topEdges', size: (a) => Math.max(2, a.size * 2), opacity: 1 },
         },
       ],
     },

@@ -19,6 +19,7 @@ import {
 } from './highlight.js';
 import { LlmState } from './llm.svelte.js';
 import { buildMatrix } from './matrix.js';
+import { coverageOf } from './coverage.js';
 import { SamplerState } from './sampler.svelte.js';
 import {
   DEFAULT_PATHS,
@@ -62,6 +63,10 @@ export class AppState {
   adjacency = $derived(this.data ? buildAdjacency(this.data) : null);
   nodeById = $derived(new Map<string, GraphNode>((this.data?.nodes ?? []).map((n) => [n.id, n])));
   visibility = $derived(this.data ? visibleSubgraph(this.data, this.view.filters) : null);
+  /** Library coverage, when the view asks for it and the library has loaded. */
+  coverage = $derived(
+    this.view.coverage && this.data && this.sampler.libraryLoaded ? coverageOf(this.data, this.sampler.library) : null,
+  );
   /** The adjacency matrix of the visible patterns, ordered by the overview's groups (else family). */
   matrix = $derived.by(() => {
     const { data, visibility, groups } = this;
@@ -156,6 +161,7 @@ export class AppState {
     if (v.pattern !== (previous?.pattern ?? null) || (v.pattern && !this.detail))
       await this.loadDetail(v.pattern);
     if (v.scenario !== (previous?.scenario ?? null)) await this.sampler.resolve(v.scenario, v.sampled);
+    if (v.coverage && !this.sampler.libraryLoaded) await this.sampler.loadLibrary();
     const p = v.paths;
     const q = previous?.paths;
     if (!q || p.from !== q.from || p.to !== q.to || p.k !== q.k || p.types.join() !== q.types.join())
@@ -233,6 +239,11 @@ export class AppState {
 
   setGroup(group: Grouping): void {
     this.setView({ ...this.view, group });
+  }
+
+  setCoverage(coverage: boolean): void {
+    this.setView({ ...this.view, coverage });
+    if (coverage && !this.sampler.libraryLoaded) void this.sampler.loadLibrary();
   }
 
   setStage(stage: Stage): void {

@@ -70,6 +70,8 @@ export interface ViewState {
   stage: Stage;
   /** The matrix cell opened: a relation id (or, in the trait view, "a|b"). */
   cell: string | null;
+  /** Colour patterns and relations by how often the saved scenarios use them. */
+  coverage: boolean;
   paths: PathQuery;
   scenario: string | null;
   /** True when the scenario came from a (seeded, so repeatable) sample run rather than the library. */
@@ -87,6 +89,7 @@ export const DEFAULT_VIEW: ViewState = {
   group: 'family',
   stage: 'graph',
   cell: null,
+  coverage: false,
   paths: DEFAULT_PATHS,
   scenario: null,
   sampled: false,
@@ -116,6 +119,7 @@ export function parseView(search: string): ViewState {
     group: oneOf(GROUPINGS, p.get('group'), DEFAULT_VIEW.group),
     stage: oneOf(STAGES, p.get('stage'), DEFAULT_VIEW.stage),
     cell: p.get('cell') || null,
+    coverage: p.get('cov') === '1',
     paths: {
       from: p.get('from') || null,
       to: p.get('to') || null,
@@ -164,6 +168,7 @@ export function serializeView(v: ViewState): string {
   set('group', v.group, DEFAULT_VIEW.group);
   set('stage', v.stage, DEFAULT_VIEW.stage);
   set('cell', v.cell ?? '', '');
+  if (v.coverage) p.set('cov', '1');
   set('from', v.paths.from ?? '', '');
   set('to', v.paths.to ?? '', '');
   set('k', v.paths.k, DEFAULT_PATHS.k);
