@@ -1,4 +1,4 @@
-/* global window, PerformanceObserver -- page.addInitScript and page.evaluate run these in the browser */
+/* global window, document, PerformanceObserver, MutationObserver, requestAnimationFrame -- page.addInitScript and page.evaluate run these in the browser */
 // Part of npm run bench: drives the explorer in headless Chromium (SwiftShader WebGL) and prints
 // JSON lines: time from navigation to the first drawn graph, to the finished layout, the longest
 // main-thread task during load and the hover highlight latency, for the shipped graph and a
@@ -51,6 +51,13 @@ async function measure(browser, url, { hover = false } = {}) {
     new PerformanceObserver((list) => {
       for (const e of list.getEntries()) window.__longest = Math.max(window.__longest, e.duration);
     }).observe({ type: 'longtask', buffered: true });
+    // when the graph is first drawn, on the page's clock (to split server time from the page's)
+    new MutationObserver((_m, observer) => {
+      if (document.querySelector('[data-drawn="true"]')) {
+        window.__drawnAt = performance.now();
+        observer.disconnect();
+      }
+    }).observe(document, { subtree: true, attributes: true, attributeFilter: ['data-drawn'] });
   });
   const t0 = Date.now();
   await page.goto(url);
@@ -59,7 +66,20 @@ async function measure(browser, url, { hover = false } = {}) {
   await page.waitForSelector('[data-drawn="true"][data-layout="done"]', { timeout: 600_000 });
   const laidOut = Date.now() - t0;
   const longest = await page.evaluate(() => window.__longest);
-  const result = { firstDrawnMs: drawn, layoutDoneMs: laidOut, longestTaskMs: Math.round(longest) };
+  // the server's part: until /api/graph has arrived; the page's part: from then to the first frame
+  const split = await page.evaluate(() => {
+    const graph = performance.getEntriesByType('resource').find((e) => e.name.endsWith('/api/graph'));
+    return graph
+      ? { graphArrivedMs: graph.responseEnd, drawnAfterDataMs: window.__drawnAt - graph.responseEnd }
+      : {};
+  });
+  const result = {
+    firstDrawnMs: drawn,
+    layoutDoneMs: laidOut,
+    longestTaskMs: Math.round(longest),
+    graphArrivedMs: Math.round(split.graphArrivedMs),
+    drawnAfterDataMs: Math.round(split.drawnAfterDataMs),
+  };
   if (hover) result.hoverMs = await hoverLatency(page);
   await page.close();
   return result;
@@ -80,7 +100,10 @@ async function hoverLatency(page) {
       const off = Math.hypot(p.x - width / 2, p.y - height / 2);
       out.push({ n, x: p.x, y: p.y, off });
     });
-    return out.sort((a, b) => a.off - b.off).filter((_, i) => i % 10 === 0).slice(0, 7);
+    return out
+      .sort((a, b) => a.off - b.off)
+      .filter((_, i) => i % 10 === 0)
+      .slice(0, 7);
   });
   const box = await page.locator('[data-testid="graph"]').boundingBox();
   const times = [];
@@ -107,10 +130,17 @@ async function hoverLatency(page) {
       });
     });
     await page.mouse.move(box.x + t.x, box.y + t.y);
-    times.push(await Promise.race([page.evaluate(() => window.__hover), page.waitForTimeout(5000).then(() => NaN)]));
+    times.push(
+      await Promise.race([page.evaluate(() => window.__hover), page.waitForTimeout(5000).then(() => NaN)]),
+    );
   }
   const ok = times.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
-  return { median: Math.round(ok[Math.floor(ok.length / 2)] ?? NaN), worst: Math.round(ok[ok.length - 1] ?? NaN), hits: ok.length, of: times.length };
+  return {
+    median: Math.round(ok[Math.floor(ok.length / 2)] ?? NaN),
+    worst: Math.round(ok[ok.length - 1] ?? NaN),
+    hits: ok.length,
+    of: times.length,
+  };
 }
 
 /** The grouped overview: intra / inter mean on-screen edge length, and overlapping labels. */
@@ -164,6 +194,8 @@ async function measureRuns(browser, url) {
   };
   return {
     runs: RUNS,
+    graphArrivedMs: stat('graphArrivedMs'),
+    drawnAfterDataMs: stat('drawnAfterDataMs'),
     firstDrawnMs: stat('firstDrawnMs'),
     layoutDoneMs: stat('layoutDoneMs'),
     longestTaskMs: stat('longestTaskMs'),

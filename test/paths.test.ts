@@ -55,7 +55,13 @@ describe('findPaths (pure core)', () => {
     ]);
     // the CONFLICTS step is stored delta → gamma and followed backwards
     const conflict = result.paths[2]!.steps[1]!;
-    expect(conflict).toMatchObject({ type: 'CONFLICTS', from: 'gamma', to: 'delta', forward: false, sign: '-' });
+    expect(conflict).toMatchObject({
+      type: 'CONFLICTS',
+      from: 'gamma',
+      to: 'delta',
+      forward: false,
+      sign: '-',
+    });
     expect(conflict.rationale).toBe('delta acts on gamma.');
     expect(result.paths[0]!.steps[0]).toMatchObject({ effect: 'redirects', sign: '~', scope: 'either' });
     expect(result.message).toBeUndefined();
@@ -65,7 +71,10 @@ describe('findPaths (pure core)', () => {
     const g = diamond();
     expect(findPaths(g, 'alpha', 'delta', { k: 1 }).paths).toHaveLength(1);
     const reinforcing = findPaths(g, 'alpha', 'delta', { types: ['REINFORCES', 'CONFLICTS'] });
-    expect(reinforcing.paths.map((p) => p.patterns.join('>'))).toEqual(['alpha>beta>delta', 'alpha>gamma>delta']);
+    expect(reinforcing.paths.map((p) => p.patterns.join('>'))).toEqual([
+      'alpha>beta>delta',
+      'alpha>gamma>delta',
+    ]);
     const short = findPaths(g, 'alpha', 'delta', { maxLength: 1 });
     expect(short.paths.map((p) => p.patterns.join('>'))).toEqual(['alpha>delta']);
     // epsilon: through delta (3 steps) by default; EXCLUDES is followed only when asked for
@@ -102,7 +111,9 @@ describe('findPaths (pure core)', () => {
     expect(() => findPaths(diamond(), 'nobody', 'nowhere')).toThrow('unknown patterns: "nobody", "nowhere"');
     expect(() => findPaths(diamond(), 'alpha', 'nowhere')).toThrow('unknown pattern: "nowhere"');
     expect(() => findPaths(diamond(), 'alpha', 'alpha')).toThrow(InvalidInputError);
-    expect(() => findPaths(diamond(), 'alpha', 'beta', { k: 0 })).toThrow('k must be an integer from 1 to 20');
+    expect(() => findPaths(diamond(), 'alpha', 'beta', { k: 0 })).toThrow(
+      'k must be an integer from 1 to 20',
+    );
   });
 
   it('signs a chain by the product of its steps; one redirect makes it ~', () => {
@@ -124,7 +135,14 @@ describe('psygraph paths (CLI, shipped seed)', () => {
     expect(result.paths).toHaveLength(5);
     expect(result.paths[0]!.patterns[0]).toBe('loss-aversion');
     expect(result.paths.every((p) => p.patterns.at(-1) === 'conformity')).toBe(true);
-    const typed = await runCli(['paths', 'loss-aversion', 'status-quo-bias', '--types', 'reinforces', '--json']);
+    const typed = await runCli([
+      'paths',
+      'loss-aversion',
+      'status-quo-bias',
+      '--types',
+      'reinforces',
+      '--json',
+    ]);
     const only = PathsResultSchema.parse(JSON.parse(typed.stdout));
     expect(only.paths[0]!.patterns).toEqual(['loss-aversion', 'status-quo-bias']);
     expect(only.paths.every((p) => p.steps.every((s) => s.type === 'REINFORCES'))).toBe(true);

@@ -289,7 +289,11 @@ describe('the shareable URL', () => {
     ['the matrix', { stage: 'matrix' }, ['stage']],
     ['an opened cell', { stage: 'traits', cell: 'calm|anxious' }, ['stage', 'cell']],
     ['paths', { paths: { from: 'a', to: 'b', k: 3, types: [] } }, ['from', 'to']],
-    ['path options', { paths: { from: 'a', to: 'b', k: 7, types: ['MODULATES'] } }, ['from', 'to', 'k', 'ptypes']],
+    [
+      'path options',
+      { paths: { from: 'a', to: 'b', k: 7, types: ['MODULATES'] } },
+      ['from', 'to', 'k', 'ptypes'],
+    ],
     ['a library scenario', { scenario: 'scn-1' }, ['scenario']],
     ['a sampled scenario', { scenario: 'scn-1', sampled: true }, ['scenario', 'sampled']],
     ['the tab', { tab: 'library' }, ['tab']],
@@ -705,12 +709,18 @@ describe('the focus view, paths and the matrix', () => {
 
   it('orders the matrix by group, then degree; symmetric relations fill both cells', () => {
     const all = new Set(chain.nodes.map((n) => n.id));
-    const m = buildMatrix(chain, all, new Set(chain.edges.map((e) => e.id)), (id) => chain.nodes.find((n) => n.id === id)!.family);
+    const m = buildMatrix(
+      chain,
+      all,
+      new Set(chain.edges.map((e) => e.id)),
+      (id) => chain.nodes.find((n) => n.id === id)!.family,
+    );
     expect(m.groups.map((g) => [g.key, g.size])).toEqual([
       ['motivational', 3],
       ['cognitive-bias', 2],
     ]);
-    const at = (a: string, b: string) => matrixCell(m, m.ids.indexOf(a), m.ids.indexOf(b))?.edges.map((e) => e.id);
+    const at = (a: string, b: string) =>
+      matrixCell(m, m.ids.indexOf(a), m.ids.indexOf(b))?.edges.map((e) => e.id);
     expect(at('a', 'b')).toEqual(['ab']);
     expect(at('b', 'a')).toBeUndefined();
     expect(at('a', 'e')).toEqual(['ae']);

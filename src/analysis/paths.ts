@@ -191,7 +191,8 @@ interface RawPath {
   key: string;
 }
 
-const pathKey = (arcs: readonly Arc[]) => arcs.map((a) => `${a.relation.id}${a.forward ? '>' : '<'}`).join('|');
+const pathKey = (arcs: readonly Arc[]) =>
+  arcs.map((a) => `${a.relation.id}${a.forward ? '>' : '<'}`).join('|');
 
 function costOf(arcs: readonly Arc[]): Cost {
   return { hops: arcs.length, weight: arcs.reduce((s, a) => s + a.cost, 0) };
@@ -241,7 +242,10 @@ function shortest(
 
 const arcOrigin = (arc: Arc) => (arc.forward ? arc.relation.source : arc.relation.target);
 
-function buildAdjacency(relations: readonly Relation[], types: ReadonlySet<RelationType>): Map<string, Arc[]> {
+function buildAdjacency(
+  relations: readonly Relation[],
+  types: ReadonlySet<RelationType>,
+): Map<string, Arc[]> {
   const adjacency = new Map<string, Arc[]>();
   const add = (from: string, arc: Arc) => {
     const list = adjacency.get(from);
@@ -260,7 +264,13 @@ function buildAdjacency(relations: readonly Relation[], types: ReadonlySet<Relat
 }
 
 /** Yen's algorithm: the k cheapest simple paths, in order. */
-function kShortest(adjacency: ReadonlyMap<string, Arc[]>, from: string, to: string, k: number, maxHops: number): RawPath[] {
+function kShortest(
+  adjacency: ReadonlyMap<string, Arc[]>,
+  from: string,
+  to: string,
+  k: number,
+  maxHops: number,
+): RawPath[] {
   const first = shortest(adjacency, from, to, new Set(), new Set(), maxHops);
   if (!first) return [];
   const toRaw = (arcs: Arc[]): RawPath => ({
@@ -303,7 +313,12 @@ function kShortest(adjacency: ReadonlyMap<string, Arc[]>, from: string, to: stri
  * The k best simple paths from `from` to `to`. Unknown ids are a NotFoundError naming each;
  * from = to, k or maxLength out of range an InvalidInputError. No path: an empty list and a message.
  */
-export function findPaths(catalog: Catalog, from: string, to: string, options: PathOptions = {}): PathsResult {
+export function findPaths(
+  catalog: Catalog,
+  from: string,
+  to: string,
+  options: PathOptions = {},
+): PathsResult {
   const k = options.k ?? DEFAULT_PATH_K;
   const maxLength = options.maxLength ?? DEFAULT_PATH_LENGTH;
   const types = [...new Set(options.types?.length ? options.types : CAUSAL_TYPES)];
@@ -312,9 +327,10 @@ export function findPaths(catalog: Catalog, from: string, to: string, options: P
       { path: 'k', message: `must be an integer from 1 to ${MAX_PATH_K}` },
     ]);
   if (!Number.isInteger(maxLength) || maxLength < 1 || maxLength > MAX_PATH_LENGTH)
-    throw new InvalidInputError(`maxLength must be an integer from 1 to ${MAX_PATH_LENGTH} (got ${maxLength})`, [
-      { path: 'maxLength', message: `must be an integer from 1 to ${MAX_PATH_LENGTH}` },
-    ]);
+    throw new InvalidInputError(
+      `maxLength must be an integer from 1 to ${MAX_PATH_LENGTH} (got ${maxLength})`,
+      [{ path: 'maxLength', message: `must be an integer from 1 to ${MAX_PATH_LENGTH}` }],
+    );
   const names = new Map(catalog.patterns.map((p) => [p.id, p.name]));
   const unknown = [from, to].filter((id, i, all) => !names.has(id) && all.indexOf(id) === i);
   if (unknown.length)

@@ -7,7 +7,15 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ensureBuilt, hasChromium, launchBrowser, pngSize, ROOT, startServer, type Server } from './harness.js';
+import {
+  ensureBuilt,
+  hasChromium,
+  launchBrowser,
+  pngSize,
+  ROOT,
+  startServer,
+  type Server,
+} from './harness.js';
 
 const BASELINES = join(ROOT, 'test/e2e/baseline');
 const graph = '[data-testid="graph"]';
@@ -36,7 +44,12 @@ function bfs(edges: Edge[], start: string, depth: number): Set<string> {
   let frontier = [start];
   for (let d = 0; d < depth; d++) {
     const next: string[] = [];
-    for (const n of frontier) for (const m of around.get(n) ?? []) if (!seen.has(m)) (seen.add(m), next.push(m));
+    for (const n of frontier)
+      for (const m of around.get(n) ?? []) {
+        if (seen.has(m)) continue;
+        seen.add(m);
+        next.push(m);
+      }
     frontier = next;
   }
   return seen;
@@ -66,7 +79,10 @@ describe.skipIf(!hasChromium)('explorer map views (headless Chromium)', () => {
     server = await startServer();
     edges = ((await (await fetch(`${server.url}/api/graph`)).json()) as { edges: Edge[] }).edges;
     browser = await launchBrowser();
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'light' });
+    const context = await browser.newContext({
+      viewport: { width: 1280, height: 800 },
+      colorScheme: 'light',
+    });
     page = await context.newPage();
   });
 
@@ -152,7 +168,9 @@ describe.skipIf(!hasChromium)('explorer map views (headless Chromium)', () => {
     await page.fill('[data-testid="paths-to"]', 'conformity');
     await page.click('[data-testid="paths-find"]');
     await page.waitForSelector('[data-testid="path"]');
-    const expected = (await (await fetch(`${server.url}/api/paths?from=loss-aversion&to=conformity`)).json()) as {
+    const expected = (await (
+      await fetch(`${server.url}/api/paths?from=loss-aversion&to=conformity`)
+    ).json()) as {
       paths: { patterns: string[]; reading: string; steps: { relation: string; rationale: string }[] }[];
     };
     expect(await page.locator('[data-testid="path"]').count()).toBe(expected.paths.length);
@@ -166,7 +184,9 @@ describe.skipIf(!hasChromium)('explorer map views (headless Chromium)', () => {
     const nodes = [...new Set(expected.paths.flatMap((p) => p.patterns))].sort();
     await page.waitForFunction(`${JSON.stringify(nodes)}.join() === ${focusNodes}.join()`);
     const focusEdges = await page.evaluate<string[]>('[...window.psygraph.focus.edges].sort()');
-    expect(focusEdges).toEqual([...new Set(expected.paths.flatMap((p) => p.steps.map((s) => s.relation)))].sort());
+    expect(focusEdges).toEqual(
+      [...new Set(expected.paths.flatMap((p) => p.steps.map((s) => s.relation)))].sort(),
+    );
     await page.waitForTimeout(900);
     expect(await page.evaluate<boolean>(framed(nodes))).toBe(true);
     expectLikeBaseline('paths', await page.screenshot());
@@ -208,13 +228,17 @@ describe.skipIf(!hasChromium)('explorer map views (headless Chromium)', () => {
     await page.mouse.click(box.x + (c + 0.5) * cell, box.y + (r + 0.5) * cell);
     await page.waitForSelector('[data-testid="matrix-opened"]');
     expect(page.url()).toContain('cell=loss-aversion--REINFORCES--status-quo-bias');
-    await page.waitForFunction(`document.querySelector('[data-testid="matrix-rationale"]')?.textContent.includes('give-ups')`);
+    await page.waitForFunction(
+      `document.querySelector('[data-testid="matrix-rationale"]')?.textContent.includes('give-ups')`,
+    );
     expect(await page.textContent('#pattern-title')).toBe('loss aversion');
     await page.waitForTimeout(300);
     expectLikeBaseline('matrix', await page.screenshot());
     await page.reload();
     await page.waitForSelector('[data-testid="matrix-opened"]');
-    await page.waitForFunction(`document.querySelector('[data-testid="matrix-rationale"]')?.textContent.includes('give-ups')`);
+    await page.waitForFunction(
+      `document.querySelector('[data-testid="matrix-rationale"]')?.textContent.includes('give-ups')`,
+    );
   });
 
   it('shows the 100 × 100 trait verdicts', async () => {
@@ -240,8 +264,12 @@ describe.skipIf(!hasChromium)('explorer map views (headless Chromium)', () => {
     await open('?tab=library');
     await page.click('[data-testid="coverage-toggle"]');
     await page.waitForFunction(`location.search.includes('cov=1')`);
-    await page.waitForFunction(`Number(document.querySelector('${graph}').dataset.coveredNodes) === ${used.size}`);
-    expect(await page.textContent('[data-testid="coverage-summary"]')).toContain(`${used.size} of 244 patterns`);
+    await page.waitForFunction(
+      `Number(document.querySelector('${graph}').dataset.coveredNodes) === ${used.size}`,
+    );
+    expect(await page.textContent('[data-testid="coverage-summary"]')).toContain(
+      `${used.size} of 244 patterns`,
+    );
     const unused = edges.map((e) => e.source).find((id) => !used.has(id))!;
     const colours = await page.evaluate<string[]>(
       `(() => { const g = window.psygraph.controller.renderer.getGraph(); return ['${[...used][0]}', '${unused}'].map((n) => g.getNodeAttribute(n, 'coverageColor')); })()`,
@@ -249,7 +277,9 @@ describe.skipIf(!hasChromium)('explorer map views (headless Chromium)', () => {
     expect(colours[0]).not.toBe(colours[1]);
     await page.reload();
     await settled();
-    await page.waitForFunction(`Number(document.querySelector('${graph}').dataset.coveredNodes) === ${used.size}`);
+    await page.waitForFunction(
+      `Number(document.querySelector('${graph}').dataset.coveredNodes) === ${used.size}`,
+    );
   });
 
   it('frames a chosen scenario clear of the panels, from the sampler and from its link', async () => {

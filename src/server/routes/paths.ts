@@ -51,7 +51,9 @@ export const PathStepSchema = named(
       .boolean()
       .describe('false when a symmetric or VARIANT_OF relation is followed against its stored direction'),
     strength: z.number(),
-    sign: Sign.describe('+ REINFORCES, VARIANT_OF, MODULATES amplifies; - CONFLICTS, EXCLUDES, suppresses; ~ redirects'),
+    sign: Sign.describe(
+      '+ REINFORCES, VARIANT_OF, MODULATES amplifies; - CONFLICTS, EXCLUDES, suppresses; ~ redirects',
+    ),
     rationale: z.string(),
     scope: z.enum(SCOPES).optional(),
     effect: z.enum(EFFECTS).optional(),

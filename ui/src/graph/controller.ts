@@ -17,6 +17,7 @@ export class GraphController {
   /** Where the nodes the focus view moved stood in the overview, to put them back. */
   private moved = new Map<string, { x: number; y: number }>();
   private labelled = new Set<string>();
+  private listening = new WeakSet<PsyRenderer>();
   private labelTimer: ReturnType<typeof setTimeout> | undefined;
   private measure: CanvasRenderingContext2D | null = null;
   private widths = new Map<string, number>();
@@ -34,6 +35,8 @@ export class GraphController {
     this.selected = null;
     this.moved.clear();
     this.labelled.clear();
+    if (this.listening.has(renderer)) return;
+    this.listening.add(renderer);
     renderer.getCamera().on('updated', (state) => {
       const zoomedOut = state.ratio >= OVERVIEW_RATIO;
       if (renderer.getGraphState().zoomedOut !== zoomedOut) renderer.setGraphState({ zoomedOut });
@@ -77,7 +80,8 @@ export class GraphController {
       if (p.x < -50 || p.y < -20 || p.x > width + 20 || p.y > height + 20) return;
       const rank = node === this.selected ? 0 : active ? 1 : 2;
       candidates.push({ node, x: p.x, y: p.y, size: r.scaleSize(d.size), rank });
-      if (!this.widths.has(node)) this.widths.set(node, ctx ? ctx.measureText(a.label).width : a.label.length * 7);
+      if (!this.widths.has(node))
+        this.widths.set(node, ctx ? ctx.measureText(a.label).width : a.label.length * 7);
     });
     candidates.sort((a, b) => a.rank - b.rank || b.size - a.size || (a.node < b.node ? -1 : 1));
     const CELL = 64;
@@ -101,8 +105,14 @@ export class GraphController {
     const boxes: Rect[] = [];
     for (const c of candidates) {
       // sigma draws a label to the right of its node, vertically centred on it
-      const box = { x: c.x + c.size + 2, y: c.y - LABEL_SIZE / 2 - 1, w: this.widths.get(c.node)! + 2, h: LABEL_SIZE + 2 };
-      if (c.rank > 0 && (!free(box) || box.x + box.w > width || box.y < 0 || box.y + box.h > height)) continue;
+      const box = {
+        x: c.x + c.size + 2,
+        y: c.y - LABEL_SIZE / 2 - 1,
+        w: this.widths.get(c.node)! + 2,
+        h: LABEL_SIZE + 2,
+      };
+      if (c.rank > 0 && (!free(box) || box.x + box.w > width || box.y < 0 || box.y + box.h > height))
+        continue;
       place(box);
       boxes.push(box);
       shown.add(c.node);
@@ -114,7 +124,6 @@ export class GraphController {
     this.labelled = shown;
     this.labelBoxes = boxes;
   }
-
 
   applyVisibility(v: Visibility): void {
     const r = this.renderer;
@@ -162,7 +171,9 @@ export class GraphController {
    * one unit per ring, scaled to the graph's size) around where the centre stands; null puts every
    * moved node back. Then the camera frames them.
    */
-  applyLocalLayout(layout: { center: string; positions: ReadonlyMap<string, { x: number; y: number }> } | null): void {
+  applyLocalLayout(
+    layout: { center: string; positions: ReadonlyMap<string, { x: number; y: number }> } | null,
+  ): void {
     const r = this.renderer;
     if (!r) return;
     const graph = r.getGraph();
@@ -198,7 +209,11 @@ export class GraphController {
       }));
       graph.updateEachEdgeAttributes((e, a) => {
         const count = coverage.edges.get(e) ?? 0;
-        return { ...a, covered: count > 0, coverageColor: count ? coverageColor(count, coverage.maxEdge) : a.color };
+        return {
+          ...a,
+          covered: count > 0,
+          coverageColor: count ? coverageColor(count, coverage.maxEdge) : a.color,
+        };
       });
     }
     r.setGraphState({ coverage: coverage !== null });
@@ -234,7 +249,10 @@ export class GraphController {
     const ratio = Math.min(1.2, Math.max(0.08, needX, needY));
     const state = { x: (x0 + x1) / 2, y: (y0 + y1) / 2, ratio, angle: 0 };
     // labels run to the right of their nodes: shift the nodes left by half a label's room
-    state.x = r.viewportToFramedGraph({ x: width / 2 + LABEL_ROOM / 2, y: height / 2 }, { cameraState: state }).x;
+    state.x = r.viewportToFramedGraph(
+      { x: width / 2 + LABEL_ROOM / 2, y: height / 2 },
+      { cameraState: state },
+    ).x;
     if (animate) void r.getCamera().animate(state, { duration: 450 });
     else r.getCamera().setState(state);
   }
@@ -290,7 +308,8 @@ export interface Rect {
   h: number;
 }
 
-const overlaps = (a: Rect, b: Rect) => a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
+const overlaps = (a: Rect, b: Rect) =>
+  a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
 
 function diff(
   before: ReadonlySet<string>,

@@ -5,7 +5,7 @@
 import { createContext } from 'svelte';
 import { api, ApiError } from '../api/client.js';
 import type { GraphData, GraphNode, PathsResult, PatternDetail, Scenario, Situation } from '../api/types.js';
-import { buildGraph, type PsyGraph } from '../graph/build.js';
+import { graphItems, type GraphItems } from '../graph/build.js';
 import { GraphController } from '../graph/controller.js';
 import { visibleSubgraph, type FilterState } from './filters.js';
 import {
@@ -43,7 +43,8 @@ export class AppState {
   status = $state<LoadStatus>('loading');
   error = $state<string>('');
   data = $state.raw<GraphData | null>(null);
-  graph = $state.raw<PsyGraph | null>(null);
+  /** What the graph view adds to sigma, in chunks. */
+  graph = $state.raw<GraphItems | null>(null);
   situations = $state.raw<Situation[]>([]);
   view = $state.raw<ViewState>(parseView(location.search));
   hovered = $state<string | null>(null);
@@ -65,13 +66,20 @@ export class AppState {
   visibility = $derived(this.data ? visibleSubgraph(this.data, this.view.filters) : null);
   /** Library coverage, when the view asks for it and the library has loaded. */
   coverage = $derived(
-    this.view.coverage && this.data && this.sampler.libraryLoaded ? coverageOf(this.data, this.sampler.library) : null,
+    this.view.coverage && this.data && this.sampler.libraryLoaded
+      ? coverageOf(this.data, this.sampler.library)
+      : null,
   );
   /** The adjacency matrix of the visible patterns, ordered by the overview's groups (else family). */
   matrix = $derived.by(() => {
     const { data, visibility, groups } = this;
     if (!data || !visibility) return null;
-    return buildMatrix(data, visibility.nodes, visibility.edges, (id) => groups[id] || this.nodeById.get(id)?.family || '');
+    return buildMatrix(
+      data,
+      visibility.nodes,
+      visibility.edges,
+      (id) => groups[id] || this.nodeById.get(id)?.family || '',
+    );
   });
 
   /** The depth-N neighbourhood of the selected pattern, when the focus view is on (depth 1-3). */
@@ -94,7 +102,8 @@ export class AppState {
   drawnPaths = $derived.by(() => {
     const { from, to } = this.view.paths;
     const result = this.paths;
-    if (!from || !to || !result || result.from !== from || result.to !== to || !result.paths.length) return null;
+    if (!from || !to || !result || result.from !== from || result.to !== to || !result.paths.length)
+      return null;
     return result;
   });
 
@@ -117,7 +126,7 @@ export class AppState {
     try {
       const [data, situations] = await Promise.all([api.graph(), api.situations()]);
       this.data = data;
-      this.graph = buildGraph(data);
+      this.graph = graphItems(data);
       this.situations = situations;
       this.status = 'ready';
       this.announce(`Loaded ${data.nodes.length} patterns and ${data.edges.length} relations.`);
@@ -224,7 +233,8 @@ export class AppState {
     let trail = this.view.trail;
     if (!id) trail = [];
     else if (trail.includes(id)) trail = trail.slice(0, trail.indexOf(id));
-    else if (previous && previous !== id && this.view.depth > 0) trail = [...trail, previous].slice(-MAX_TRAIL);
+    else if (previous && previous !== id && this.view.depth > 0)
+      trail = [...trail, previous].slice(-MAX_TRAIL);
     this.setView({ ...this.view, pattern: id, trail, scenario: id ? null : this.view.scenario, tab });
     if (id) {
       this.announce(`Selected ${this.nameOf(id)}.`);
@@ -234,7 +244,11 @@ export class AppState {
 
   /** The focus view's depth (0 = highlight in place). */
   setDepth(depth: number): void {
-    this.setView({ ...this.view, depth: Math.max(0, Math.min(3, depth)), ...(depth === 0 ? { trail: [] } : {}) });
+    this.setView({
+      ...this.view,
+      depth: Math.max(0, Math.min(3, depth)),
+      ...(depth === 0 ? { trail: [] } : {}),
+    });
   }
 
   setGroup(group: Grouping): void {

@@ -22,7 +22,8 @@ export function coverageOf(data: GraphData, scenarios: readonly { patterns: read
     const members = new Set(s.patterns);
     for (const p of members) nodes.set(p, (nodes.get(p) ?? 0) + 1);
     for (const p of members)
-      for (const e of bySource.get(p) ?? []) if (members.has(e.target)) edges.set(e.id, (edges.get(e.id) ?? 0) + 1);
+      for (const e of bySource.get(p) ?? [])
+        if (members.has(e.target)) edges.set(e.id, (edges.get(e.id) ?? 0) + 1);
   }
   return {
     nodes,

@@ -101,7 +101,9 @@ export function depthNeighbourhood(
 }
 
 /** The nodes and edges of a set of paths (each a list of patterns and the relations between them). */
-export function pathsSubgraph(paths: readonly { patterns: readonly string[]; steps: readonly { relation: string }[] }[]): Neighbourhood {
+export function pathsSubgraph(
+  paths: readonly { patterns: readonly string[]; steps: readonly { relation: string }[] }[],
+): Neighbourhood {
   return {
     nodes: new Set(paths.flatMap((p) => p.patterns)),
     edges: new Set(paths.flatMap((p) => p.steps.map((s) => s.relation))),
@@ -131,7 +133,10 @@ export function radialLayout(
     }
     // order by the angle of the first parent found on the previous ring, then by id
     const parentAngle = (n: string) => {
-      const around = [...(adj.out.get(n) ?? []).map((e) => e.target), ...(adj.in.get(n) ?? []).map((e) => e.source)];
+      const around = [
+        ...(adj.out.get(n) ?? []).map((e) => e.target),
+        ...(adj.in.get(n) ?? []).map((e) => e.source),
+      ];
       const parent = around.find((m) => hood.distance.get(m) === d - 1);
       return parent !== undefined ? (angleOf.get(parent) ?? 0) : 0;
     };

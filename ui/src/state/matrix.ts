@@ -75,7 +75,8 @@ export function buildMatrix(
     put(s, t, e);
     if (!isDirected(e.type)) put(t, s, e);
   }
-  for (const cell of cells.values()) cell.edges.sort((a, b) => b.strength - a.strength || (a.id < b.id ? -1 : 1));
+  for (const cell of cells.values())
+    cell.edges.sort((a, b) => b.strength - a.strength || (a.id < b.id ? -1 : 1));
   return { ids, groups, cells, size: n };
 }
 
