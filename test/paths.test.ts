@@ -9,6 +9,7 @@ import { ErrorSchema } from '../src/server/schemas/responses.js';
 import { PathsResultSchema } from '../src/server/routes/paths.js';
 import { type Api, startApi } from './helpers/api.js';
 import { makePattern, makeRelation } from './helpers/catalog.js';
+import { syntheticCatalog } from '../src/sample/synthetic.js';
 import { runCli } from './helpers/cli.js';
 
 const social = { kind: 'social-cognitive', category: 'cognitive-bias' } as const;
@@ -114,6 +115,46 @@ describe('findPaths (pure core)', () => {
     expect(() => findPaths(diamond(), 'alpha', 'beta', { k: 0 })).toThrow(
       'k must be an integer from 1 to 20',
     );
+  });
+
+  it('agrees with brute-force enumeration of every simple path on random graphs', () => {
+    let answered = 0;
+    for (const seed of [1, 2, 3, 4, 5]) {
+      const g = syntheticCatalog(24, 5, seed);
+      const causal = g.relations.filter((r) => ['REINFORCES', 'CONFLICTS', 'MODULATES'].includes(r.type));
+      const out = new Map<string, { to: string; strength: number }[]>();
+      const add = (from: string, to: string, strength: number) =>
+        out.set(from, [...(out.get(from) ?? []), { to, strength }]);
+      for (const r of causal) {
+        add(r.source, r.target, r.strength);
+        if (r.type === 'CONFLICTS') add(r.target, r.source, r.strength);
+      }
+      const ids = g.patterns.map((p) => p.id);
+      for (let i = 0; i < 12; i++) {
+        const [from, to] = [ids[(i * 7) % ids.length]!, ids[(i * 11 + 5) % ids.length]!];
+        if (from === to) continue;
+        // every simple path of at most 4 steps, as (steps, product of strengths)
+        const all: [number, number][] = [];
+        const walk = (at: string, seen: Set<string>, steps: number, strength: number) => {
+          if (at === to) return void all.push([steps, strength]);
+          if (steps === 4) return;
+          for (const a of out.get(at) ?? []) {
+            if (seen.has(a.to)) continue;
+            seen.add(a.to);
+            walk(a.to, seen, steps + 1, strength * a.strength);
+            seen.delete(a.to);
+          }
+        };
+        walk(from, new Set([from]), 0, 1);
+        all.sort((a, b) => a[0] - b[0] || b[1] - a[1]);
+        const k = 5;
+        const found = findPaths(g, from, to, { k }).paths.map((p) => [p.steps.length, p.strength]);
+        const expected = all.slice(0, k).map(([n, x]) => [n, Math.round(x * 1e4) / 1e4]);
+        expect(found, `${seed}: ${from} → ${to}`).toEqual(expected);
+        if (found.length > 1) answered++;
+      }
+    }
+    expect(answered).toBeGreaterThan(5);
   });
 
   it('signs a chain by the product of its steps; one redirect makes it ~', () => {
