@@ -16,6 +16,7 @@ const CONTRACT: [string, string][] = [
   ['get', '/api/stats'],
   ['get', '/api/graph'],
   ['get', '/api/traits'],
+  ['get', '/api/paths'],
   ['get', '/api/patterns'],
   ['get', '/api/patterns/{id}'],
   ['get', '/api/relations'],

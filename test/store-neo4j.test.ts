@@ -8,6 +8,7 @@ import path from 'node:path';
 import neo4j from 'neo4j-driver';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { exportGraph } from '../src/analysis/export.js';
+import { findPaths } from '../src/analysis/paths.js';
 import { splitCypherStatements } from '../src/store/cypher-script.js';
 import { StoreDataError, StoreUnavailableError, graphHash } from '../src/model/index.js';
 import { sampleScenarios } from '../src/sample/sample.js';
@@ -320,6 +321,11 @@ describe.skipIf(!uri)('Neo4j backend', () => {
         expect(((await refused.json()) as { error: { message: string } }).error.message).toContain(
           'inDatabase runs only the walk strategy',
         );
+        // paths from the Neo4j snapshot: the same answer as the core on the seed
+        const paths = await fetch(`${url}/api/paths?from=loss-aversion&to=conformity&k=5`);
+        expect(await paths.json()).toEqual(findPaths(seed, 'loss-aversion', 'conformity', { k: 5 }));
+        const unknown = await fetch(`${url}/api/paths?from=loss-aversion&to=no-such-pattern`);
+        expect(unknown.status).toBe(404);
         expect(await (await fetch(`${url}/?pattern=conformity`)).text()).toContain('psygraph explorer');
         await stopServe(child);
       } finally {

@@ -32,12 +32,17 @@ import {
 } from '../ui/src/state/filters.js';
 import {
   DIRECTIONS,
+  depthNeighbourhood,
+  pathsSubgraph,
+  radialLayout,
   buildAdjacency,
   isDirected,
   neighbourhood,
   scenarioSubgraph,
 } from '../ui/src/state/highlight.js';
 import { suggest } from '../ui/src/state/search.js';
+import { buildMatrix, matrixCell } from '../ui/src/state/matrix.js';
+import { GAP_COLOR, coverageColor, coverageOf } from '../ui/src/state/coverage.js';
 import {
   DEFAULT_SAMPLER,
   DEFAULT_VIEW,
@@ -226,6 +231,13 @@ describe('legend filters', () => {
 /** A view where every shareable field differs from its default. */
 const FULL_VIEW: ViewState = {
   pattern: 'anxiety',
+  depth: 2,
+  trail: ['calm', 'conformity'],
+  group: 'community',
+  stage: 'matrix',
+  cell: 'anxiety--REINFORCES--calm',
+  coverage: true,
+  paths: { from: 'loss-aversion', to: 'conformity', k: 5, types: ['REINFORCES', 'CONFLICTS'] },
   scenario: 'scn-1234abcd',
   sampled: true,
   tab: 'sampler',
@@ -272,6 +284,18 @@ describe('the shareable URL', () => {
   // Each change from the default view, alone: it survives the trip and adds only its own keys.
   const singleChanges: [string, Partial<ViewState>, string[]][] = [
     ['a selected pattern', { pattern: 'calm' }, ['pattern']],
+    ['the focus depth', { pattern: 'calm', depth: 3 }, ['pattern', 'depth']],
+    ['breadcrumbs', { pattern: 'calm', trail: ['anxiety'] }, ['pattern', 'trail']],
+    ['the grouping', { group: 'none' }, ['group']],
+    ['coverage colouring', { coverage: true }, ['cov']],
+    ['the matrix', { stage: 'matrix' }, ['stage']],
+    ['an opened cell', { stage: 'traits', cell: 'calm|anxious' }, ['stage', 'cell']],
+    ['paths', { paths: { from: 'a', to: 'b', k: 3, types: [] } }, ['from', 'to']],
+    [
+      'path options',
+      { paths: { from: 'a', to: 'b', k: 7, types: ['MODULATES'] } },
+      ['from', 'to', 'k', 'ptypes'],
+    ],
     ['a library scenario', { scenario: 'scn-1' }, ['scenario']],
     ['a sampled scenario', { scenario: 'scn-1', sampled: true }, ['scenario', 'sampled']],
     ['the tab', { tab: 'library' }, ['tab']],
@@ -626,5 +650,87 @@ describe('conversation turns', () => {
 
   it('treats a stray closing bracket as part of the speech', () => {
     expect(splitTurn('Fine] whatever) okay')).toEqual([{ kind: 'speech', text: 'Fine] whatever) okay' }]);
+  });
+});
+
+// --- focus view, paths and matrix -------------------------------------------------------------
+
+describe('the focus view, paths and the matrix', () => {
+  // a → b → c → d, and e ↔ a (CONFLICTS, stored a < e)
+  const chain: GraphData = {
+    graphHash: '',
+    nodes: ['a', 'b', 'c', 'd', 'e'].map((id) => ({
+      id,
+      name: id,
+      kind: 'social-cognitive' as const,
+      family: id < 'c' ? 'cognitive-bias' : 'motivational',
+      aliases: [],
+      degree: 1,
+    })),
+    edges: [
+      { id: 'ab', type: 'REINFORCES', source: 'a', target: 'b', strength: 0.5 },
+      { id: 'bc', type: 'REINFORCES', source: 'b', target: 'c', strength: 0.5 },
+      { id: 'cd', type: 'REINFORCES', source: 'c', target: 'd', strength: 0.9 },
+      { id: 'ae', type: 'CONFLICTS', source: 'a', target: 'e', strength: 0.3 },
+    ],
+  };
+  const adj = buildAdjacency(chain);
+
+  it('takes exactly the patterns within depth steps, by direction', () => {
+    const two = depthNeighbourhood(adj, 'a', 2, 'both');
+    expect([...two.nodes].sort()).toEqual(['a', 'b', 'c', 'e']);
+    expect([...two.edges].sort()).toEqual(['ab', 'ae', 'bc']);
+    expect(two.distance.get('c')).toBe(2);
+    expect([...depthNeighbourhood(adj, 'd', 3, 'out').nodes]).toEqual(['d']);
+    expect([...depthNeighbourhood(adj, 'd', 3, 'in').nodes].sort()).toEqual(['a', 'b', 'c', 'd']);
+    // depth 1 is the plain neighbourhood
+    expect(depthNeighbourhood(adj, 'b', 1, 'both').nodes).toEqual(neighbourhood(adj, 'b', 'both').nodes);
+  });
+
+  it('puts the pattern at the centre and each distance on a ring further out', () => {
+    const hood = depthNeighbourhood(adj, 'a', 2, 'both');
+    const pos = radialLayout(hood, adj, 1);
+    const r = (id: string) => Math.hypot(pos.get(id)!.x, pos.get(id)!.y);
+    expect(r('a')).toBe(0);
+    expect(r('b')).toBeCloseTo(r('e'));
+    expect(r('c')).toBeGreaterThan(r('b'));
+  });
+
+  it('draws paths as the union of their patterns and relations', () => {
+    const sub = pathsSubgraph([
+      { patterns: ['a', 'b', 'c'], steps: [{ relation: 'ab' }, { relation: 'bc' }] },
+      { patterns: ['a', 'e'], steps: [{ relation: 'ae' }] },
+    ]);
+    expect([...sub.nodes].sort()).toEqual(['a', 'b', 'c', 'e']);
+    expect([...sub.edges].sort()).toEqual(['ab', 'ae', 'bc']);
+  });
+
+  it('counts library coverage per pattern and per relation among a scenario’s patterns', () => {
+    const c = coverageOf(chain, [{ patterns: ['a', 'b'] }, { patterns: ['a', 'b', 'c'] }]);
+    expect(Object.fromEntries(c.nodes)).toEqual({ a: 2, b: 2, c: 1 });
+    expect(Object.fromEntries(c.edges)).toEqual({ ab: 2, bc: 1 });
+    expect([c.maxNode, c.maxEdge, c.scenarios]).toEqual([2, 2, 2]);
+    expect(coverageColor(0, 2)).toBe(GAP_COLOR);
+    expect(coverageColor(1, 2)).not.toBe(coverageColor(2, 2));
+  });
+
+  it('orders the matrix by group, then degree; symmetric relations fill both cells', () => {
+    const all = new Set(chain.nodes.map((n) => n.id));
+    const m = buildMatrix(
+      chain,
+      all,
+      new Set(chain.edges.map((e) => e.id)),
+      (id) => chain.nodes.find((n) => n.id === id)!.family,
+    );
+    expect(m.groups.map((g) => [g.key, g.size])).toEqual([
+      ['motivational', 3],
+      ['cognitive-bias', 2],
+    ]);
+    const at = (a: string, b: string) =>
+      matrixCell(m, m.ids.indexOf(a), m.ids.indexOf(b))?.edges.map((e) => e.id);
+    expect(at('a', 'b')).toEqual(['ab']);
+    expect(at('b', 'a')).toBeUndefined();
+    expect(at('a', 'e')).toEqual(['ae']);
+    expect(at('e', 'a')).toEqual(['ae']);
   });
 });

@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { registerCatalogCommands } from './commands/catalog.js';
 import { registerGraphCommands } from './commands/graph.js';
+import { registerPathsCommand } from './commands/paths.js';
 import { registerLlmCommands } from './commands/llm/index.js';
 import { registerPromptCommands } from './commands/prompt/index.js';
 import { registerSampleCommands } from './commands/sample.js';
@@ -27,6 +28,7 @@ export function createProgram(ctx: CliContext): Command {
   registerCatalogCommands(program, ctx);
   registerValidateCommand(program, ctx);
   registerGraphCommands(program, ctx);
+  registerPathsCommand(program, ctx);
   registerSampleCommands(program, ctx);
   registerPromptCommands(program, ctx);
   registerLlmCommands(program, ctx);

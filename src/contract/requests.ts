@@ -21,7 +21,7 @@ const typeName = `\\s*(?:${RELATION_TYPES.map(anyCase).join('|')})\\s*`;
  * Comma-separated relation types, in any letter case. The document states the accepted strings as
  * a pattern; validation splits and checks each name, so a problem points at the item (`type[1]`).
  */
-const relationTypeList = documented(
+export const relationTypeList = documented(
   z
     .string()
     .min(1)

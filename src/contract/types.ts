@@ -6,6 +6,7 @@
  */
 import type { z } from 'zod';
 import type * as L from './llm.js';
+import type * as P from './paths.js';
 import type { PromptRequestSchema } from './prompt.js';
 import type * as R from './responses.js';
 import type { SampleRequestSchema } from './sample.js';
@@ -46,6 +47,13 @@ export type SampleResponse = Out<typeof R.SampleResultSchema>;
 export type Receipt = Out<typeof R.ReceiptSchema>;
 export type PromptResponse = Out<typeof R.PromptResultSchema>;
 export type ApiErrorBody = Out<typeof R.ErrorSchema>;
+
+export type PathsResult = Out<typeof P.PathsResultSchema>;
+export type PatternPath = PathsResult['paths'][number];
+export type PathStep = PatternPath['steps'][number];
+export type PathSign = PatternPath['sign'];
+export type PathsQuery = z.output<typeof P.PathsQuery>;
+export type TraitVerdict = TraitPair['verdict'];
 
 export type LlmStatus = Out<typeof L.LlmStatusSchema>;
 export type Judgement = Out<typeof L.Judgement>;

@@ -7,6 +7,7 @@ import { ApiRoutes } from './routes/define.js';
 import { registerExportRoutes } from './routes/export.js';
 import { registerGraphRoutes } from './routes/graph.js';
 import { type ServerLlm, registerLlmRoutes } from './routes/llm.js';
+import { registerPathRoutes } from './routes/paths.js';
 import { registerPatternRoutes } from './routes/patterns.js';
 import { registerPromptRoutes } from './routes/prompt.js';
 import { registerSampleRoutes } from './routes/sample.js';
@@ -42,6 +43,7 @@ export async function buildApp({
   const routes = new ApiRoutes(app);
   registerGraphRoutes(routes, store, traitVerdicts);
   registerPatternRoutes(routes, store);
+  registerPathRoutes(routes, store);
   registerSampleRoutes(routes, store);
   registerPromptRoutes(routes, store);
   registerScenarioRoutes(routes, store);

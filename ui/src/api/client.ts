@@ -9,6 +9,8 @@ import type {
   JudgeResult,
   LlmStatus,
   PatternDetail,
+  PathsQuery,
+  PathsResult,
   PromptRequest,
   PromptResponse,
   SampleRequest,
@@ -16,6 +18,7 @@ import type {
   Scenario,
   Situation,
   Stats,
+  TraitPair,
 } from '../../../src/contract/types.js';
 
 export class ApiError extends Error {
@@ -73,6 +76,14 @@ export const api = {
   stats: () => request<Stats>('/api/stats'),
   graph: () => request<GraphData>('/api/graph'),
   pattern: (id: string) => request<PatternDetail>(`/api/patterns/${encodeURIComponent(id)}`),
+  paths: (q: PathsQuery) => {
+    const params = new URLSearchParams({ from: q.from, to: q.to });
+    if (q.k) params.set('k', String(q.k));
+    if (q.types?.length) params.set('types', q.types.join(','));
+    if (q.maxLength) params.set('maxLength', String(q.maxLength));
+    return request<PathsResult>(`/api/paths?${params}`);
+  },
+  traits: () => request<TraitPair[]>('/api/traits'),
   situations: () => request<Situation[]>('/api/situations'),
   sample: (body: SampleRequest) => request<SampleResponse>('/api/sample', post(body)),
   prompt: (body: PromptRequest) => request<PromptResponse>('/api/prompt', post(body)),

@@ -1,6 +1,7 @@
 /**
- * API graph → graphology MultiGraph with visual attributes. The renderer reads only these
- * attributes; domain data stays in the API payload.
+ * API graph → the items the renderer draws, with visual attributes (added to a graphology
+ * MultiGraph in chunks by the graph view). The renderer reads only these attributes; domain data
+ * stays in the API payload.
  */
 import Graph from 'graphology';
 import type { GraphData, GraphNode } from '../api/index.js';
@@ -14,6 +15,10 @@ export interface NodeAttrs {
   label: string;
   shape: 'circle' | 'diamond';
   family: string;
+  /** The group the overview layout keeps it in (family, community "c0"…, or ""). */
+  group: string;
+  /** Its colour by library coverage (set when coverage colouring is on). */
+  coverageColor?: string;
 }
 
 export interface EdgeAttrs {
@@ -24,6 +29,8 @@ export interface EdgeAttrs {
   head: 'arrow' | 'none';
   dashSize: number;
   label: string;
+  covered?: boolean;
+  coverageColor?: string;
 }
 
 export type PsyGraph = Graph<NodeAttrs, EdgeAttrs>;
@@ -60,34 +67,50 @@ export function emptyGraph(): PsyGraph {
   return new Graph<NodeAttrs, EdgeAttrs>({ multi: true, type: 'directed' });
 }
 
-export function buildGraph(data: GraphData): PsyGraph {
-  const graph = emptyGraph();
-  const maxDegree = Math.max(1, ...data.nodes.map((n) => n.degree));
+/** The graph as plain items, ready to be added in chunks (no graphology work up front). */
+export interface GraphItems {
+  nodes: { key: string; attributes: NodeAttrs }[];
+  edges: { key: string; source: string; target: string; attributes: EdgeAttrs }[];
+}
+
+export function graphItems(data: GraphData): GraphItems {
+  const maxDegree = data.nodes.reduce((m, n) => Math.max(m, n.degree), 1);
   const positions = groupedPositions(data.nodes);
-  for (const n of data.nodes) {
+  const nodes = data.nodes.map((n) => {
     const p = positions.get(n.id)!;
-    graph.addNode(n.id, {
-      x: p.x,
-      y: p.y,
-      size: 3 + 9 * Math.sqrt(n.degree / maxDegree),
-      color: nodeColor(n),
-      label: n.name,
-      shape: n.kind === 'trait' ? 'circle' : 'diamond',
-      family: n.family,
+    return {
+      key: n.id,
+      attributes: {
+        x: p.x,
+        y: p.y,
+        size: 3 + 9 * Math.sqrt(n.degree / maxDegree),
+        color: nodeColor(n),
+        label: n.name,
+        shape: n.kind === 'trait' ? ('circle' as const) : ('diamond' as const),
+        family: n.family,
+        group: n.family,
+      },
+    };
+  });
+  const ids = new Set(data.nodes.map((n) => n.id));
+  const edges = data.edges
+    .filter((e) => ids.has(e.source) && ids.has(e.target))
+    .map((e) => {
+      const style = RELATION_STYLES[e.type];
+      return {
+        key: e.id,
+        source: e.source,
+        target: e.target,
+        attributes: {
+          relation: e.type,
+          strength: e.strength,
+          size: 0.5 + 1.2 * e.strength,
+          color: style.color,
+          head: style.directed ? ('arrow' as const) : ('none' as const),
+          dashSize: style.dashed ? 6 : 0,
+          label: style.label,
+        },
+      };
     });
-  }
-  for (const e of data.edges) {
-    if (!graph.hasNode(e.source) || !graph.hasNode(e.target)) continue;
-    const style = RELATION_STYLES[e.type];
-    graph.addDirectedEdgeWithKey(e.id, e.source, e.target, {
-      relation: e.type,
-      strength: e.strength,
-      size: 0.5 + 1.2 * e.strength,
-      color: style.color,
-      head: style.directed ? 'arrow' : 'none',
-      dashSize: style.dashed ? 6 : 0,
-      label: style.label,
-    });
-  }
-  return graph;
+  return { nodes, edges };
 }

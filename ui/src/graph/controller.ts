@@ -4,7 +4,8 @@
  */
 import type { Neighbourhood } from '../state/highlight.js';
 import type { Visibility } from '../state/filters.js';
-import type { PsyRenderer } from './renderer.js';
+import { coverageColor, type Coverage } from '../state/coverage.js';
+import { LABEL_FONT, LABEL_SIZE, OVERVIEW_RATIO, type PsyRenderer } from './renderer.js';
 
 export class GraphController {
   renderer: PsyRenderer | null = null;
@@ -13,6 +14,17 @@ export class GraphController {
   private activeNodes = new Set<string>();
   private activeEdges = new Set<string>();
   private selected: string | null = null;
+  /** Where the nodes the focus view moved stood in the overview, to put them back. */
+  private moved = new Map<string, { x: number; y: number }>();
+  private labelled = new Set<string>();
+  private listening = new WeakSet<PsyRenderer>();
+  private labelTimer: ReturnType<typeof setTimeout> | undefined;
+  private measure: CanvasRenderingContext2D | null = null;
+  private widths = new Map<string, number>();
+  /** Screen rectangles labels must keep clear of (the group labels), set by the graph view. */
+  obstacles: Rect[] = [];
+  /** The label boxes of the last pass, for the tests and the benchmark. */
+  labelBoxes: Rect[] = [];
 
   attach(renderer: PsyRenderer): void {
     this.renderer = renderer;
@@ -21,10 +33,96 @@ export class GraphController {
     this.activeNodes.clear();
     this.activeEdges.clear();
     this.selected = null;
+    this.moved.clear();
+    this.labelled.clear();
+    if (this.listening.has(renderer)) return;
+    this.listening.add(renderer);
+    renderer.getCamera().on('updated', (state) => {
+      const zoomedOut = state.ratio >= OVERVIEW_RATIO;
+      if (renderer.getGraphState().zoomedOut !== zoomedOut) renderer.setGraphState({ zoomedOut });
+      this.scheduleLabels();
+    });
   }
 
   detach(): void {
+    clearTimeout(this.labelTimer);
     this.renderer = null;
+  }
+
+  scheduleLabels(delay = 60): void {
+    clearTimeout(this.labelTimer);
+    this.labelTimer = setTimeout(() => this.layoutLabels(), delay);
+  }
+
+  /**
+   * The label pass: decides which labels are drawn so that no two overlap (nor a group label).
+   * Candidates are the visible nodes on screen (in a focus, only the focused ones), taken in
+   * order: the selected pattern, then focused ones, then by size; a label is drawn if its box is
+   * free. A grid of 64 px buckets keeps the pass near-linear on big graphs.
+   */
+  layoutLabels(): void {
+    const r = this.renderer;
+    if (!r) return;
+    const graph = r.getGraph();
+    const { width, height } = r.getDimensions();
+    const focus = r.getGraphState().hasFocus;
+    this.measure ??= document.createElement('canvas').getContext('2d');
+    const ctx = this.measure;
+    if (ctx) ctx.font = `${LABEL_SIZE}px ${LABEL_FONT}`;
+    const candidates: { node: string; x: number; y: number; size: number; rank: number }[] = [];
+    graph.forEachNode((node, a) => {
+      if (this.hiddenNodes.has(node)) return;
+      const active = this.activeNodes.has(node);
+      if (focus && !active) return;
+      const d = r.getNodeDisplayData(node);
+      if (!d) return;
+      const p = r.framedGraphToViewport(d);
+      if (p.x < -50 || p.y < -20 || p.x > width + 20 || p.y > height + 20) return;
+      const rank = node === this.selected ? 0 : active ? 1 : 2;
+      candidates.push({ node, x: p.x, y: p.y, size: r.scaleSize(d.size), rank });
+      if (!this.widths.has(node))
+        this.widths.set(node, ctx ? ctx.measureText(a.label).width : a.label.length * 7);
+    });
+    candidates.sort((a, b) => a.rank - b.rank || b.size - a.size || (a.node < b.node ? -1 : 1));
+    const CELL = 64;
+    const grid = new Map<string, Rect[]>();
+    const cells = (b: Rect) => {
+      const keys: string[] = [];
+      for (let i = Math.floor(b.x / CELL); i <= Math.floor((b.x + b.w) / CELL); i++)
+        for (let j = Math.floor(b.y / CELL); j <= Math.floor((b.y + b.h) / CELL); j++) keys.push(`${i},${j}`);
+      return keys;
+    };
+    const place = (b: Rect) => {
+      for (const k of cells(b)) {
+        const list = grid.get(k);
+        if (list) list.push(b);
+        else grid.set(k, [b]);
+      }
+    };
+    const free = (b: Rect) => cells(b).every((k) => !(grid.get(k) ?? []).some((o) => overlaps(o, b)));
+    if (!focus) for (const o of this.obstacles) place(o);
+    const shown = new Set<string>();
+    const boxes: Rect[] = [];
+    for (const c of candidates) {
+      // sigma draws a label to the right of its node, vertically centred on it
+      const box = {
+        x: c.x + c.size + 2,
+        y: c.y - LABEL_SIZE / 2 - 1,
+        w: this.widths.get(c.node)! + 2,
+        h: LABEL_SIZE + 2,
+      };
+      if (c.rank > 0 && (!free(box) || box.x + box.w > width || box.y < 0 || box.y + box.h > height))
+        continue;
+      place(box);
+      boxes.push(box);
+      shown.add(c.node);
+    }
+    const on = [...shown].filter((n) => !this.labelled.has(n));
+    const off = [...this.labelled].filter((n) => !shown.has(n) && graph.hasNode(n));
+    if (on.length) r.setNodesState(on, { labelShown: true });
+    if (off.length) r.setNodesState(off, { labelShown: false });
+    this.labelled = shown;
+    this.labelBoxes = boxes;
   }
 
   applyVisibility(v: Visibility): void {
@@ -37,6 +135,7 @@ export class GraphController {
     diff(this.hiddenEdges, nextEdges, (keys, on) => r.setEdgesState(keys, { isHidden: on }));
     this.hiddenNodes = nextNodes;
     this.hiddenEdges = nextEdges;
+    this.scheduleLabels(0);
   }
 
   applyFocus(focus: Neighbourhood | null, selected: string | null): void {
@@ -56,6 +155,7 @@ export class GraphController {
       this.selected = selected;
     }
     r.setGraphState({ hasFocus: focus !== null });
+    this.scheduleLabels(0);
   }
 
   /** Centres the camera on a node (and zooms in a little), animated. */
@@ -66,8 +166,70 @@ export class GraphController {
     void r.getCamera().animate({ x: display.x, y: display.y, ratio: 0.35 }, { duration: 450 });
   }
 
-  /** Frames a set of nodes (a scenario), keeping some margin around them. */
-  frameNodes(nodes: readonly string[]): void {
+  /**
+   * The focus view's own layout: the given nodes move to `positions` (relative to the centre node,
+   * one unit per ring, scaled to the graph's size) around where the centre stands; null puts every
+   * moved node back. Then the camera frames them.
+   */
+  applyLocalLayout(
+    layout: { center: string; positions: ReadonlyMap<string, { x: number; y: number }> } | null,
+  ): void {
+    const r = this.renderer;
+    if (!r) return;
+    const graph = r.getGraph();
+    for (const [n, p] of this.moved) if (graph.hasNode(n)) graph.mergeNodeAttributes(n, p);
+    this.moved.clear();
+    if (!layout || !graph.hasNode(layout.center)) return;
+    let [x0, x1, y0, y1] = [Infinity, -Infinity, Infinity, -Infinity];
+    graph.forEachNode((_n, a) => {
+      [x0, x1, y0, y1] = [Math.min(x0, a.x), Math.max(x1, a.x), Math.min(y0, a.y), Math.max(y1, a.y)];
+    });
+    const spacing = Math.max(x1 - x0, y1 - y0, 1) * 0.09;
+    const cx = graph.getNodeAttribute(layout.center, 'x');
+    const cy = graph.getNodeAttribute(layout.center, 'y');
+    for (const [n, p] of layout.positions) {
+      if (!graph.hasNode(n)) continue;
+      const a = graph.getNodeAttributes(n);
+      this.moved.set(n, { x: a.x, y: a.y });
+      graph.mergeNodeAttributes(n, { x: cx + p.x * spacing, y: cy + p.y * spacing });
+    }
+    r.refresh();
+    this.frameNodes([...layout.positions.keys()]);
+  }
+
+  /** Colours patterns and relations by library coverage; null goes back to the usual colours. */
+  applyCoverage(coverage: Coverage | null): void {
+    const r = this.renderer;
+    if (!r) return;
+    if (coverage) {
+      const graph = r.getGraph();
+      graph.updateEachNodeAttributes((n, a) => ({
+        ...a,
+        coverageColor: coverageColor(coverage.nodes.get(n) ?? 0, coverage.maxNode),
+      }));
+      graph.updateEachEdgeAttributes((e, a) => {
+        const count = coverage.edges.get(e) ?? 0;
+        return {
+          ...a,
+          covered: count > 0,
+          coverageColor: count ? coverageColor(count, coverage.maxEdge) : a.color,
+        };
+      });
+    }
+    r.setGraphState({ coverage: coverage !== null });
+  }
+
+  /** The layout worker is about to write new positions: what the focus view moved is not to be put back. */
+  forgetLocalLayout(): void {
+    this.moved.clear();
+  }
+
+  /**
+   * Frames a set of nodes (a scenario, paths, a focus): the camera fits their bounding box inside
+   * the stage (which the side panels do not overlap), with a margin of 60 px, never zooming in
+   * closer than ratio 0.08.
+   */
+  frameNodes(nodes: readonly string[], animate = true): void {
     const r = this.renderer;
     if (!r) return;
     const points = nodes.map((n) => r.getNodeDisplayData(n)).filter((d) => d !== undefined);
@@ -75,8 +237,37 @@ export class GraphController {
     const xs = points.map((p) => p.x);
     const ys = points.map((p) => p.y);
     const [x0, x1, y0, y1] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
-    const ratio = Math.min(1, Math.max(0.2, 1.5 * Math.max(x1 - x0, y1 - y0)));
-    void r.getCamera().animate({ x: (x0 + x1) / 2, y: (y0 + y1) / 2, ratio }, { duration: 450 });
+    const { width, height } = r.getDimensions();
+    const margin = 60;
+    // where the nodes would be drawn at ratio 1 centred on them; the drawing scales as 1 / ratio
+    const probe = { x: (x0 + x1) / 2, y: (y0 + y1) / 2, ratio: 1, angle: 0 };
+    const seen = points.map((p) => r.framedGraphToViewport(p, { cameraState: probe }));
+    const spanX = Math.max(...seen.map((p) => p.x)) - Math.min(...seen.map((p) => p.x));
+    const spanY = Math.max(...seen.map((p) => p.y)) - Math.min(...seen.map((p) => p.y));
+    const needX = spanX / Math.max(1, width - 2 * margin - LABEL_ROOM);
+    const needY = spanY / Math.max(1, height - 2 * margin);
+    const ratio = Math.min(1.2, Math.max(0.08, needX, needY));
+    const state = { x: (x0 + x1) / 2, y: (y0 + y1) / 2, ratio, angle: 0 };
+    // labels run to the right of their nodes: shift the nodes left by half a label's room
+    state.x = r.viewportToFramedGraph(
+      { x: width / 2 + LABEL_ROOM / 2, y: height / 2 },
+      { cameraState: state },
+    ).x;
+    if (animate) void r.getCamera().animate(state, { duration: 450 });
+    else r.getCamera().setState(state);
+  }
+
+  /** Whether every given node is drawn inside the stage, `margin` px clear of its edges (tests, bench). */
+  framed(nodes: readonly string[], margin = 10): boolean {
+    const r = this.renderer;
+    if (!r) return false;
+    const { width, height } = r.getDimensions();
+    return nodes.every((n) => {
+      const d = r.getNodeDisplayData(n);
+      if (!d) return false;
+      const p = r.framedGraphToViewport(d);
+      return p.x >= margin && p.x <= width - margin && p.y >= margin && p.y <= height - margin;
+    });
   }
 
   resetCamera(): void {
@@ -106,6 +297,19 @@ export class GraphController {
     });
   }
 }
+
+/** Room kept right of the framed nodes for their labels, in pixels. */
+const LABEL_ROOM = 120;
+
+export interface Rect {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+}
+
+const overlaps = (a: Rect, b: Rect) =>
+  a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
 
 function diff(
   before: ReadonlySet<string>,

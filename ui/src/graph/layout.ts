@@ -1,5 +1,5 @@
 /** Runs ForceAtlas2 in a Web Worker and writes the positions back into the graph in one batch. */
-import type { LayoutRequest, LayoutResponse } from './layout.worker.js';
+import type { LayoutGrouping, LayoutRequest, LayoutResponse } from './layout.worker.js';
 import type { PsyGraph } from './build.js';
 
 /** Fewer iterations on big graphs: the worker keeps the page responsive, but users still wait. */
@@ -9,27 +9,43 @@ export function iterationsFor(nodes: number): number {
   return 400;
 }
 
+export interface LayoutResult {
+  ms: number;
+  /** Each node's group: its family, its community ("c0" the largest), or "" when not grouped. */
+  groups: Record<string, string>;
+}
+
 export interface LayoutJob {
-  done: Promise<number>;
+  done: Promise<LayoutResult>;
   cancel: () => void;
 }
 
-export function runLayout(graph: PsyGraph): LayoutJob {
+/**
+ * Lays the graph out, grouped as asked; `beforeApply` runs just before the new positions are
+ * written (the focus view forgets what it moved). Each node's group lands in its `group` attribute.
+ */
+export function runLayout(
+  graph: PsyGraph,
+  group: LayoutGrouping = 'none',
+  beforeApply: () => void = () => {},
+): LayoutJob {
   const worker = new Worker(new URL('./layout.worker.ts', import.meta.url), { type: 'module' });
   let cancelled = false;
-  const done = new Promise<number>((resolve, reject) => {
+  const done = new Promise<LayoutResult>((resolve, reject) => {
     worker.onmessage = (event: MessageEvent<LayoutResponse>) => {
       worker.terminate();
       if (cancelled) return;
-      const { positions, ms } = event.data;
+      const { positions, groups, ms } = event.data;
+      beforeApply();
       graph.updateEachNodeAttributes(
         (node, attrs) => {
           const p = positions[node];
-          return p ? { ...attrs, x: p.x, y: p.y } : attrs;
+          const g = groups[node] ?? '';
+          return p ? { ...attrs, x: p.x, y: p.y, group: g } : { ...attrs, group: g };
         },
-        { attributes: ['x', 'y'] },
+        { attributes: ['x', 'y', 'group'] },
       );
-      resolve(ms);
+      resolve({ ms, groups });
     };
     worker.onerror = (e) => {
       worker.terminate();
@@ -37,9 +53,10 @@ export function runLayout(graph: PsyGraph): LayoutJob {
     };
   });
   const request: LayoutRequest = {
-    nodes: graph.mapNodes((id, a) => ({ id, x: a.x, y: a.y })),
+    nodes: graph.mapNodes((id, a) => ({ id, x: a.x, y: a.y, family: a.family })),
     edges: graph.mapEdges((_e, a, s, t) => [s, t, a.strength]),
     iterations: iterationsFor(graph.order),
+    group,
   };
   worker.postMessage(request);
   return {

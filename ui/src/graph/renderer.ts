@@ -20,13 +20,25 @@ import type { Theme } from './colors.js';
 export interface NodeFlags {
   isActive: boolean;
   isSelected: boolean;
+  /** Chosen by the label pass (GraphController.layoutLabels): its label fits without overlapping. */
+  labelShown: boolean;
 }
 export interface EdgeFlags {
   isActive: boolean;
 }
 export interface GraphFlags {
   hasFocus: boolean;
+  /** The camera shows most of the graph: weak edges recede (opacity by strength). */
+  zoomedOut: boolean;
+  /** Colour by library coverage (the `coverageColor` attributes). */
+  coverage: boolean;
 }
+
+/** The node label font and size, shared with the label pass that measures them. */
+export const LABEL_SIZE = 12;
+export const LABEL_FONT = 'Arial, Helvetica, sans-serif';
+/** Camera ratio above which the view counts as the overview. */
+export const OVERVIEW_RATIO = 0.5;
 
 export type PsyRenderer = Sigma<NodeAttrs, EdgeAttrs, Attributes, NodeFlags, EdgeFlags, GraphFlags>;
 
@@ -68,9 +80,9 @@ class PsySigma extends Sigma<NodeAttrs, EdgeAttrs, Attributes, NodeFlags, EdgeFl
 
 export function createRenderer(graph: PsyGraph, container: HTMLElement, theme: Theme): PsyRenderer {
   return new PsySigma(graph, container, {
-    customNodeState: { isActive: false, isSelected: false },
+    customNodeState: { isActive: false, isSelected: false, labelShown: false },
     customEdgeState: { isActive: false },
-    customGraphState: { hasFocus: false },
+    customGraphState: { hasFocus: false, zoomedOut: true, coverage: false },
     primitives: {
       nodes: { shapes: [sdfCircle(), sdfDiamond()] },
       edges: {
@@ -94,7 +106,16 @@ export function createRenderer(graph: PsyGraph, container: HTMLElement, theme: T
         {
           shape: { attribute: 'shape', defaultValue: 'circle' },
           labelColor: theme.label,
+          labelSize: LABEL_SIZE,
+          labelFont: LABEL_FONT,
           backdropColor: theme.dark ? '#2a2d35' : '#ffffff',
+          // labels are placed by the label pass, which never lets two overlap
+          labelVisibility: 'hidden',
+        },
+        { whenState: 'labelShown', then: { labelVisibility: 'visible' } },
+        {
+          when: (_a, _s, gs) => gs.coverage,
+          then: { color: (a) => (a as NodeAttrs & { coverageColor?: string }).coverageColor ?? a.color },
         },
         {
           when: (_a, s, gs) => gs.hasFocus && !s.isActive,
@@ -102,12 +123,13 @@ export function createRenderer(graph: PsyGraph, container: HTMLElement, theme: T
         },
         {
           when: (_a, s, gs) => gs.hasFocus && s.isActive,
-          then: { labelVisibility: 'visible', depth: 'topNodes' },
+          then: { depth: 'topNodes' },
         },
         {
           whenState: 'isSelected',
           then: { backdropVisibility: 'visible', labelVisibility: 'visible', depth: 'topNodes' },
         },
+        { whenState: 'isHovered', then: { labelVisibility: 'visible', backdropVisibility: 'visible' } },
       ],
       edges: [
         DEFAULT_STYLES.edges,
@@ -117,10 +139,22 @@ export function createRenderer(graph: PsyGraph, container: HTMLElement, theme: T
           head: { attribute: 'head', defaultValue: 'none' },
           opacity: 0.55,
         },
+        {
+          // at the overview zoom, weak edges recede and strong ones read
+          when: (_a, _s, gs) => gs.zoomedOut && !gs.hasFocus,
+          then: { opacity: (a) => 0.05 + 0.75 * a.strength * a.strength },
+        },
+        {
+          when: (_a, _s, gs) => gs.coverage && !gs.hasFocus,
+          then: {
+            color: (a) => (a as EdgeAttrs & { coverageColor?: string }).coverageColor ?? a.color,
+            opacity: (a) => ((a as EdgeAttrs & { covered?: boolean }).covered ? 0.85 : 0.06),
+          },
+        },
         { when: (_a, s, gs) => gs.hasFocus && !s.isActive, then: { color: theme.fadedEdge } },
         {
           when: (_a, s, gs) => gs.hasFocus && s.isActive,
-          then: { depth: 'topEdges', size: (a) => a.size * 1.8, opacity: 1 },
+          then: { depth: 'topEdges', size: (a) => Math.max(2, a.size * 2), opacity: 1 },
         },
       ],
     },

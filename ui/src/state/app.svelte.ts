@@ -4,21 +4,38 @@
  */
 import { createContext } from 'svelte';
 import { api, ApiError } from '../api/client.js';
-import type { GraphData, GraphNode, PatternDetail, Scenario, Situation } from '../api/index.js';
-import { buildGraph, type PsyGraph } from '../graph/build.js';
+import type { GraphData, GraphNode, PathsResult, PatternDetail, Scenario, Situation } from '../api/index.js';
+import { graphItems, type GraphItems } from '../graph/build.js';
 import { GraphController } from '../graph/controller.js';
 import { visibleSubgraph, type FilterState } from './filters.js';
-import { buildAdjacency, neighbourhood, scenarioSubgraph, type Direction } from './highlight.js';
+import {
+  buildAdjacency,
+  depthNeighbourhood,
+  neighbourhood,
+  pathsSubgraph,
+  radialLayout,
+  scenarioSubgraph,
+  type Direction,
+} from './highlight.js';
 import { LlmState } from './llm.svelte.js';
+import { buildMatrix } from './matrix.js';
+import { coverageOf } from './coverage.js';
 import { SamplerState } from './sampler.svelte.js';
 import {
   clampSampler,
+  DEFAULT_PATHS,
   parseView,
   serializeView,
+  type Grouping,
+  type PathQuery,
   type SamplerSettings,
+  type Stage,
   type Tab,
   type ViewState,
 } from './url.js';
+
+/** Breadcrumbs kept in the URL: the last few patterns focused before the current one. */
+const MAX_TRAIL = 6;
 
 export type LoadStatus = 'loading' | 'ready' | 'error';
 export type PickMode = 'select' | 'include' | 'exclude';
@@ -27,7 +44,8 @@ export class AppState {
   status = $state<LoadStatus>('loading');
   error = $state<string>('');
   data = $state.raw<GraphData | null>(null);
-  graph = $state.raw<PsyGraph | null>(null);
+  /** What the graph view adds to sigma, in chunks. */
+  graph = $state.raw<GraphItems | null>(null);
   situations = $state.raw<Situation[]>([]);
   view = $state.raw<ViewState>(parseView(location.search));
   hovered = $state<string | null>(null);
@@ -35,6 +53,11 @@ export class AppState {
   detailError = $state('');
   pickMode = $state<PickMode>('select');
   announcement = $state('');
+  /** Each pattern's group in the overview layout (family, community "c0"…), set when the layout lands. */
+  groups = $state.raw<Record<string, string>>({});
+  paths = $state.raw<PathsResult | null>(null);
+  pathsError = $state('');
+  pathsLoading = $state(false);
   readonly controller = new GraphController();
   readonly sampler = new SamplerState(this);
   readonly llm = new LlmState(this);
@@ -42,14 +65,58 @@ export class AppState {
   adjacency = $derived(this.data ? buildAdjacency(this.data) : null);
   nodeById = $derived(new Map<string, GraphNode>((this.data?.nodes ?? []).map((n) => [n.id, n])));
   visibility = $derived(this.data ? visibleSubgraph(this.data, this.view.filters) : null);
+  /** Library coverage, when the view asks for it and the library has loaded. */
+  coverage = $derived(
+    this.view.coverage && this.data && this.sampler.libraryLoaded
+      ? coverageOf(this.data, this.sampler.library)
+      : null,
+  );
+  /** The adjacency matrix of the visible patterns, ordered by the overview's groups (else family). */
+  matrix = $derived.by(() => {
+    const { data, visibility, groups } = this;
+    if (!data || !visibility) return null;
+    return buildMatrix(
+      data,
+      visibility.nodes,
+      visibility.edges,
+      (id) => groups[id] || this.nodeById.get(id)?.family || '',
+    );
+  });
 
-  /** What is highlighted: the hovered pattern, else the chosen scenario, else the selection. */
+  /** The depth-N neighbourhood of the selected pattern, when the focus view is on (depth 1-3). */
+  focusView = $derived.by(() => {
+    const { adjacency, visibility } = this;
+    const { pattern, depth, direction } = this.view;
+    if (!adjacency || !pattern || depth < 1 || !this.nodeById.has(pattern)) return null;
+    if (this.sampler.current || this.drawnPaths) return null;
+    return depthNeighbourhood(adjacency, pattern, depth, direction, visibility?.edges);
+  });
+
+  /** The focus view's own layout: rings around the pattern, one per step (relative coordinates). */
+  localLayout = $derived.by(() => {
+    const hood = this.focusView;
+    if (!hood || !this.adjacency || !this.view.pattern) return null;
+    return { center: this.view.pattern, positions: radialLayout(hood, this.adjacency, 1) };
+  });
+
+  /** The paths on the graph: the answer for the current from / to, once it has arrived. */
+  drawnPaths = $derived.by(() => {
+    const { from, to } = this.view.paths;
+    const result = this.paths;
+    if (!from || !to || !result || result.from !== from || result.to !== to || !result.paths.length)
+      return null;
+    return result;
+  });
+
+  /** What is highlighted: the hovered pattern, else the scenario, else the paths, else the selection (and its depth). */
   focus = $derived.by(() => {
     const { data, adjacency, visibility } = this;
     if (!data || !adjacency) return null;
     const scenario = this.sampler.current;
     if (this.hovered) return neighbourhood(adjacency, this.hovered, this.view.direction, visibility?.edges);
     if (scenario) return scenarioSubgraph(data, scenario.patterns);
+    if (this.drawnPaths) return pathsSubgraph(this.drawnPaths.paths);
+    if (this.focusView) return this.focusView;
     if (this.view.pattern && this.nodeById.has(this.view.pattern))
       return neighbourhood(adjacency, this.view.pattern, this.view.direction, visibility?.edges);
     return null;
@@ -60,7 +127,7 @@ export class AppState {
     try {
       const [data, situations] = await Promise.all([api.graph(), api.situations()]);
       this.data = data;
-      this.graph = buildGraph(data);
+      this.graph = graphItems(data);
       this.situations = situations;
       this.status = 'ready';
       this.announce(`Loaded ${data.nodes.length} patterns and ${data.edges.length} relations.`);
@@ -104,6 +171,41 @@ export class AppState {
     if (v.pattern !== (previous?.pattern ?? null) || (v.pattern && !this.detail))
       await this.loadDetail(v.pattern);
     if (v.scenario !== (previous?.scenario ?? null)) await this.sampler.resolve(v.scenario, v.sampled);
+    if (v.coverage && !this.sampler.libraryLoaded) await this.sampler.loadLibrary();
+    const p = v.paths;
+    const q = previous?.paths;
+    if (!q || p.from !== q.from || p.to !== q.to || p.k !== q.k || p.types.join() !== q.types.join())
+      await this.loadPaths(p);
+  }
+
+  private async loadPaths(q: PathQuery): Promise<void> {
+    this.pathsError = '';
+    if (!q.from || !q.to) {
+      this.paths = null;
+      return;
+    }
+    this.pathsLoading = true;
+    try {
+      const result = await api.paths({
+        from: q.from,
+        to: q.to,
+        k: q.k,
+        ...(q.types.length ? { types: [...q.types] } : {}),
+      });
+      const now = this.view.paths;
+      if (now.from !== q.from || now.to !== q.to) return;
+      this.paths = result;
+      this.announce(
+        result.paths.length
+          ? `${result.paths.length} path${result.paths.length > 1 ? 's' : ''} from ${this.nameOf(q.from)} to ${this.nameOf(q.to)}.`
+          : (result.message ?? 'No path.'),
+      );
+    } catch (e) {
+      this.paths = null;
+      this.pathsError = e instanceof Error ? e.message : String(e);
+    } finally {
+      this.pathsLoading = false;
+    }
   }
 
   private async loadDetail(id: string | null): Promise<void> {
@@ -127,17 +229,62 @@ export class AppState {
       return;
     }
     const tab: Tab = id ? 'pattern' : this.view.tab;
-    this.setView({ ...this.view, pattern: id, scenario: id ? null : this.view.scenario, tab });
+    const previous = this.view.pattern;
+    // breadcrumbs: in the focus view, moving on remembers where from; going back to a crumb cuts there
+    let trail = this.view.trail;
+    if (!id) trail = [];
+    else if (trail.includes(id)) trail = trail.slice(0, trail.indexOf(id));
+    else if (previous && previous !== id && this.view.depth > 0)
+      trail = [...trail, previous].slice(-MAX_TRAIL);
+    this.setView({ ...this.view, pattern: id, trail, scenario: id ? null : this.view.scenario, tab });
     if (id) {
       this.announce(`Selected ${this.nameOf(id)}.`);
-      if (opts.camera) this.controller.focusCamera(id);
+      if (opts.camera && this.view.depth === 0) this.controller.focusCamera(id);
     }
+  }
+
+  /** The focus view's depth (0 = highlight in place). */
+  setDepth(depth: number): void {
+    this.setView({
+      ...this.view,
+      depth: Math.max(0, Math.min(3, depth)),
+      ...(depth === 0 ? { trail: [] } : {}),
+    });
+  }
+
+  setGroup(group: Grouping): void {
+    this.setView({ ...this.view, group });
+  }
+
+  setCoverage(coverage: boolean): void {
+    this.setView({ ...this.view, coverage });
+    if (coverage && !this.sampler.libraryLoaded) void this.sampler.loadLibrary();
+  }
+
+  setStage(stage: Stage): void {
+    this.setView({ ...this.view, stage, cell: null });
+  }
+
+  /** Opens a matrix cell: the relation (or trait pair) it stands for, and its source pattern in the panel. */
+  openCell(cell: string | null, pattern: string | null): void {
+    this.setView({ ...this.view, cell, pattern, tab: pattern ? 'pattern' : this.view.tab, scenario: null });
+  }
+
+  setPaths(patch: Partial<PathQuery>): void {
+    this.setView({ ...this.view, paths: { ...this.view.paths, ...patch }, scenario: null, sampled: false });
   }
 
   clear(): void {
     this.hovered = null;
     this.pickMode = 'select';
-    this.setView({ ...this.view, pattern: null, scenario: null, sampled: false });
+    this.setView({
+      ...this.view,
+      pattern: null,
+      scenario: null,
+      sampled: false,
+      trail: [],
+      paths: { ...DEFAULT_PATHS, k: this.view.paths.k, types: this.view.paths.types },
+    });
     this.announce('Selection cleared.');
   }
 
@@ -160,7 +307,6 @@ export class AppState {
   showScenario(scenario: Scenario, sampled: boolean): void {
     this.sampler.current = scenario;
     this.setView({ ...this.view, scenario: scenario.id, sampled, pattern: null });
-    this.controller.frameNodes(scenario.patterns);
     this.announce(`Scenario with ${scenario.patterns.map((p) => this.nameOf(p)).join(', ')} highlighted.`);
   }
 }

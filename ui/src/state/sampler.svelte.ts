@@ -25,6 +25,8 @@ export class SamplerState {
   report = $state.raw<SampleReport | null>(null);
   current = $state.raw<Scenario | null>(null);
   library = $state.raw<Scenario[]>([]);
+  /** True once the library has been read from the server. */
+  libraryLoaded = $state(false);
   savedIds = $state.raw<ReadonlySet<string>>(new Set());
   busy = $state(false);
   error = $state('');
@@ -86,6 +88,7 @@ export class SamplerState {
     try {
       this.library = await api.scenarios();
       this.savedIds = new Set(this.library.map((s) => s.id));
+      this.libraryLoaded = true;
     } catch (e) {
       this.error = e instanceof Error ? e.message : String(e);
     }

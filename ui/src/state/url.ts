@@ -16,7 +16,7 @@ import {
 import { DEFAULT_FILTERS, type FilterState } from './filters.js';
 import { DIRECTIONS, type Direction } from './highlight.js';
 
-export const TABS = ['pattern', 'sampler', 'prompt', 'library', 'list'] as const;
+export const TABS = ['pattern', 'paths', 'sampler', 'prompt', 'library', 'list'] as const;
 export type Tab = (typeof TABS)[number];
 
 export interface SamplerSettings {
@@ -42,8 +42,39 @@ export const DEFAULT_SAMPLER: SamplerSettings = {
   exclude: [],
 };
 
+/** How the overview groups patterns: by family (Big-Five dimension / category), Louvain community, or not. */
+export const GROUPINGS = ['family', 'community', 'none'] as const;
+export type Grouping = (typeof GROUPINGS)[number];
+/** The stage: the node-link graph or the adjacency matrix. */
+export const STAGES = ['graph', 'matrix', 'traits'] as const;
+export type Stage = (typeof STAGES)[number];
+export const MAX_DEPTH = 3;
+
+/** "How does A reach B": the ends, how many paths and which relation types (empty = the causal ones). */
+export interface PathQuery {
+  from: string | null;
+  to: string | null;
+  k: number;
+  types: readonly RelationType[];
+}
+export const DEFAULT_PATHS: PathQuery = { from: null, to: null, k: 3, types: [] };
+
 export interface ViewState {
   pattern: string | null;
+  /**
+   * The focus view around the selected pattern: 0 highlights its neighbours where they lie; 1-3
+   * lays out its neighbourhood that many steps out on rings of its own, everything else faded.
+   */
+  depth: number;
+  /** Patterns focused before this one (breadcrumbs), oldest first. */
+  trail: readonly string[];
+  group: Grouping;
+  stage: Stage;
+  /** The matrix cell opened: a relation id (or, in the trait view, "a|b"). */
+  cell: string | null;
+  /** Colour patterns and relations by how often the saved scenarios use them. */
+  coverage: boolean;
+  paths: PathQuery;
   scenario: string | null;
   /** True when the scenario came from a (seeded, so repeatable) sample run rather than the library. */
   sampled: boolean;
@@ -55,6 +86,13 @@ export interface ViewState {
 
 export const DEFAULT_VIEW: ViewState = {
   pattern: null,
+  depth: 0,
+  trail: [],
+  group: 'family',
+  stage: 'graph',
+  cell: null,
+  coverage: false,
+  paths: DEFAULT_PATHS,
   scenario: null,
   sampled: false,
   tab: 'pattern',
@@ -96,6 +134,20 @@ export function parseView(search: string): ViewState {
   const sizeMin = int(p.get('smin'), d.sizeMin, SAMPLE.size.min, SAMPLE.size.max);
   return {
     pattern: p.get('pattern') || null,
+    depth: int(p.get('depth'), 0, 0, MAX_DEPTH),
+    trail: list(p.get('trail')),
+    group: oneOf(GROUPINGS, p.get('group'), DEFAULT_VIEW.group),
+    stage: oneOf(STAGES, p.get('stage'), DEFAULT_VIEW.stage),
+    cell: p.get('cell') || null,
+    coverage: p.get('cov') === '1',
+    paths: {
+      from: p.get('from') || null,
+      to: p.get('to') || null,
+      k: int(p.get('k'), DEFAULT_PATHS.k, 1, 20),
+      types: list(p.get('ptypes')).filter((t): t is RelationType =>
+        (RELATION_TYPES as readonly string[]).includes(t),
+      ),
+    },
     scenario: p.get('scenario') || null,
     sampled: p.get('sampled') === '1',
     tab: oneOf(TABS, p.get('tab'), p.get('pattern') ? 'pattern' : DEFAULT_VIEW.tab),
@@ -131,6 +183,16 @@ export function serializeView(v: ViewState): string {
     if (value !== fallback && value !== '') p.set(key, String(value));
   };
   set('pattern', v.pattern ?? '', '');
+  set('depth', v.depth, 0);
+  set('trail', v.trail.join(','), '');
+  set('group', v.group, DEFAULT_VIEW.group);
+  set('stage', v.stage, DEFAULT_VIEW.stage);
+  set('cell', v.cell ?? '', '');
+  if (v.coverage) p.set('cov', '1');
+  set('from', v.paths.from ?? '', '');
+  set('to', v.paths.to ?? '', '');
+  set('k', v.paths.k, DEFAULT_PATHS.k);
+  set('ptypes', v.paths.types.join(','), '');
   set('scenario', v.scenario ?? '', '');
   if (v.scenario && v.sampled) p.set('sampled', '1');
   set('tab', v.tab, v.pattern ? 'pattern' : DEFAULT_VIEW.tab);
