@@ -1,7 +1,7 @@
-import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
-import { CostBudget, LlmClient, endpointFromEnv, loadPrices } from '../../llm/index.js';
+import { CostBudget, loadPrices } from '../../llm/index.js';
+import { createLlmClient } from './llm/options.js';
 import { buildApp } from '../../server/app.js';
 import { loadTraitVerdicts } from '../../store/seed.js';
 import type { ServerLlm } from '../../server/routes/llm.js';
@@ -27,17 +27,18 @@ interface ServeFlags {
 async function serverLlm(flags: ServeFlags, cmd: Command, ctx: CliContext): Promise<ServerLlm | undefined> {
   const model = flags.model ?? ctx.env.PSYGRAPH_MODEL;
   if (!model) return undefined;
+  // the judge shares the prices and the server's budget with the writer
   const options = {
-    ...endpointFromEnv(ctx.env),
     jsonMode: !!flags.jsonMode,
-    cacheDir: path.join(configFor(cmd, ctx).dataDir, 'llm-cache'),
     prices: await loadPrices(flags.prices),
     budget: new CostBudget(flags.maxCost),
-    log: (line: string) => ctx.io.err(line),
   };
-  const client = new LlmClient({ ...options, model });
+  const client = createLlmClient(cmd, ctx, { ...options, model });
   const judgeModel = flags.judgeModel ?? ctx.env.PSYGRAPH_JUDGE_MODEL ?? model;
-  return { client, judge: judgeModel === model ? client : new LlmClient({ ...options, model: judgeModel }) };
+  return {
+    client,
+    judge: judgeModel === model ? client : createLlmClient(cmd, ctx, { ...options, model: judgeModel }),
+  };
 }
 
 export function registerServeCommand(program: Command, ctx: CliContext): void {

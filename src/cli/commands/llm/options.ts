@@ -1,7 +1,13 @@
 /** The LLM commands' shared flags (addLlmOptions) and the client they build from them (clientFor). */
 import path from 'node:path';
 import type { Command } from 'commander';
-import { type CostBudget, LlmClient, endpointFromEnv, loadPrices } from '../../../llm/index.js';
+import {
+  type CostBudget,
+  LlmClient,
+  type LlmOptions,
+  endpointFromEnv,
+  loadPrices,
+} from '../../../llm/index.js';
 import { InvalidInputError } from '../../../model/index.js';
 import { type CliContext, configFor } from '../../context.js';
 import { parseNumberIn } from '../../options.js';
@@ -56,6 +62,24 @@ export function addLlmOptions(command: Command, needsModel = true): Command {
     );
 }
 
+/**
+ * The one way the CLI and the server make an LLM client: the endpoint from the environment
+ * (OPENAI_BASE_URL, OPENAI_API_KEY), the response cache in the data directory, log lines on
+ * stderr; the caller gives the model, prices, budget and call settings.
+ */
+export function createLlmClient(
+  cmd: Command,
+  ctx: CliContext,
+  settings: Omit<LlmOptions, 'baseURL' | 'apiKey' | 'cacheDir' | 'log'>,
+): LlmClient {
+  return new LlmClient({
+    ...endpointFromEnv(ctx.env),
+    cacheDir: path.join(configFor(cmd, ctx).dataDir, 'llm-cache'),
+    log: (line) => ctx.io.err(line),
+    ...settings,
+  });
+}
+
 export async function clientFor(
   flags: LlmFlags,
   cmd: Command,
@@ -65,19 +89,16 @@ export async function clientFor(
 ) {
   if (!model) throw new InvalidInputError('--model: no model given (pass --model or set PSYGRAPH_MODEL)');
   const prices = await loadPrices(flags.prices);
-  const client = new LlmClient({
+  const client = createLlmClient(cmd, ctx, {
     model,
-    ...endpointFromEnv(ctx.env),
     jsonMode: !!flags.jsonMode,
     stream: !!flags.stream,
     concurrency: flags.concurrency,
     timeoutMs: flags.timeout,
     retry: { retries: flags.retries, baseMs: flags.retryBase },
-    cacheDir: path.join(configFor(cmd, ctx).dataDir, 'llm-cache'),
     prices,
     budget,
     dryRun: !!flags.dryRun,
-    log: (line) => ctx.io.err(line),
   });
   if ((flags.maxCost !== undefined || flags.dryRun) && !client.hasPrice())
     throw new InvalidInputError(
