@@ -245,7 +245,7 @@ describe('impossible requests fail fast, saying why', () => {
       /EXCLUDE each other/,
     ],
     [{ size: [6, 6] as [number, number] }, ConstraintError, /no connected group of 6 patterns/],
-    [{ include: ['ghost'] }, InvalidInputError, /--include: unknown pattern "ghost"/],
+    [{ include: ['ghost'] }, InvalidInputError, /^include: unknown pattern "ghost"/],
     [{ include: ['talkative'], exclude: ['talkative'] }, ConstraintError, /both included and excluded/],
     [{ minTraits: 3, minSocial: 3 }, ConstraintError, /exceed the largest size 5/],
     [{ require: ['MODULATES'], types: ['REINFORCES'] }, ConstraintError, /not among the walked types/],

@@ -68,7 +68,7 @@ describe('cast rules on a synthetic graph with every scope and near-twins', () =
     expect(apart.scenarios.length).toBeGreaterThan(0);
     expect(apart.scenarios.flatMap((s) => castViolations(catalog, s))).toEqual([]);
     expect(() => sampleScenarios(catalog, { n: 5, seed: 1, include, twins: 'forbid' })).toThrow(
-      /near-twins, which --twins forbid keeps apart/,
+      /near-twins, which twins forbid keeps apart/,
     );
     const forbid = sampleScenarios(catalog, { n: 300, seed: 2, twins: 'forbid', allowFewer: true });
     expect(forbid.scenarios.flatMap((s) => castViolations(catalog, s, 'forbid'))).toEqual([]);

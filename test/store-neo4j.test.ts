@@ -282,7 +282,7 @@ describe.skipIf(!uri)('Neo4j backend', () => {
         PSYGRAPH_DATA_DIR: '.psygraph/never-written',
       });
       expect(memory.code).toBe(2);
-      expect(memory.stderr).toContain('--in-database needs --store neo4j');
+      expect(memory.stderr).toContain('--in-database needs the Neo4j store');
     }, 90_000); // five CLI processes, each connecting to Neo4j
 
     it('serves the explorer and the API from Neo4j (npm start -- --store neo4j)', async () => {

@@ -35,7 +35,7 @@ function problemsOf(error: z.ZodError, source: InputSource): { problem: InputPro
     }
     const own = (issue as { params?: { text?: Text } }).params?.text;
     const where = path || '(root)';
-    const text = own ?? (path ? fieldText`${field(path)}: ${issue.message}` : [issue.message]);
+    const text = own ?? (path ? fieldText`${field(path)}: ${issue.message}` : [`(root): ${issue.message}`]);
     return [{ problem: { file: source, path: where, message: issue.message }, text }];
   });
 }
