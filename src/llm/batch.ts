@@ -9,7 +9,7 @@ import { appendFile, readFile, truncate } from 'node:fs/promises';
 import type { z } from 'zod';
 import { InvalidInputError } from '../model/index.js';
 import { BudgetExceededError, DryRunStop } from './limits.js';
-import { InvalidReplyError } from './errors.js';
+import { InvalidReplyError, TruncatedReplyError } from './errors.js';
 
 export interface ResumeState {
   done: Set<string>;
@@ -86,6 +86,8 @@ export interface BatchSummary {
   skipped: number;
   written: number;
   failed: number;
+  /** Of the failed: replies cut off at the token limit. */
+  truncated: number;
   estimate: number;
   stoppedBy?: BudgetExceededError;
 }
@@ -105,6 +107,7 @@ export async function runBatch<I extends BatchItem>(options: BatchOptions<I>): P
     skipped: options.items.length - todo.length,
     written: 0,
     failed: 0,
+    truncated: 0,
     estimate: 0,
   };
   const started = Date.now();
@@ -144,6 +147,7 @@ export async function runBatch<I extends BatchItem>(options: BatchOptions<I>): P
         if (err instanceof BudgetExceededError) summary.stoppedBy ??= err;
         else if (err instanceof InvalidReplyError) {
           summary.failed++;
+          if (err instanceof TruncatedReplyError) summary.truncated++;
           options.log(`${options.label}: ${item.id} failed: ${err.message}`);
         } else fatal ??= err;
       }

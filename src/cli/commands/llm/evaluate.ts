@@ -47,6 +47,6 @@ export function registerEvaluateCommand(program: Command, ctx: CliContext): void
         ...reporting(ctx),
       });
       if (finish(summary, judge === target ? [target] : [target, judge], flags, ctx, 'evaluate'))
-        await printResults(flags.out, ctx);
+        await printResults(flags.out, ctx, 'evaluate');
     });
 }
