@@ -21,7 +21,9 @@ import type { Turn } from './conversation.js';
 import { provenanceOf } from './provenance.js';
 
 const ScoreSchema = z.union([z.literal(1), z.literal(0), z.literal(-1)]);
-const ItemScoreSchema = z.strictObject({ score: ScoreSchema, evidence: z.string() });
+/** Evidence is a short quote; the length bound also keeps a small model from rambling to the token limit. */
+export const EVIDENCE_MAX_CHARS = 300;
+const ItemScoreSchema = z.strictObject({ score: ScoreSchema, evidence: z.string().max(EVIDENCE_MAX_CHARS) });
 
 /**
  * A judge reply: `scores` is an object keyed by item id. Each request builds its own schema from
@@ -96,7 +98,7 @@ export const JUDGE_SYSTEM = [
   'score every checklist item against the conversation:',
   '+1 the behaviour is clearly shown; 0 it is not shown; -1 the character does the opposite.',
   'Judge accuracy, not likeability: an unpleasant behaviour that is portrayed faithfully scores +1.',
-  'evidence: a short span copied verbatim from the conversation (for 0 it may be empty).',
+  'evidence: a short span copied verbatim from the conversation, at most 300 characters (for 0 it may be empty).',
   'Return one score for every item id, and no others.',
 ].join('\n');
 
