@@ -2,7 +2,7 @@
  * psygraph calibrate / annotations import|export / agreement: from judged samples to an annotation
  * set, annotations in and out as JSON lines, and the judge–human agreement report.
  */
-import { access, mkdir, readFile } from 'node:fs/promises';
+import { access, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
 import {
