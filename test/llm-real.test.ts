@@ -14,8 +14,11 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { JudgementSchema } from '../src/llm/index.js';
-import { ScenarioSchema } from '../src/model/index.js';
+import { writeFile } from 'node:fs/promises';
+import { JudgementSchema, compileChecklist } from '../src/llm/index.js';
+import { type Scenario, ScenarioSchema } from '../src/model/index.js';
+import { createPromptContext } from '../src/prompt/index.js';
+import { miniCatalog } from './helpers/catalog.js';
 import { pipelineResponder, startFakeOpenAI } from './helpers/fake-openai.js';
 import { type LlmWorkspace, jsonLines, llmWorkspace } from './helpers/llm-run.js';
 import { tempDir } from './helpers/tmp.js';
@@ -212,6 +215,18 @@ describe.runIf(available || required)('a real local model (llama-server + SmolLM
     } finally {
       await fake.close();
     }
+    // a short checklist (3 items per character) keeps the tiny model's replies short
+    const pctx = createPromptContext(miniCatalog());
+    const checklists = path.join(ws.dir, 'checklists.jsonl');
+    const records = (await jsonLines<Scenario>(conversations)).map((s) => {
+      const full = compileChecklist(s, pctx);
+      const characters = [...new Set(full.items.map((i) => i.character))];
+      return {
+        ...full,
+        items: characters.flatMap((c) => full.items.filter((i) => i.character === c).slice(0, 3)),
+      };
+    });
+    await writeFile(checklists, records.map((r) => JSON.stringify(r)).join('\n') + '\n');
     const before = proxy.exchanges.length;
     const out = path.join(ws.dir, 'judged.jsonl');
     const result = await ws.run(
