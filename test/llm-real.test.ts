@@ -253,6 +253,12 @@ describe.runIf(available || required)('a real local model (llama-server + SmolLM
       path.join(ws.dir, 'data-judge'),
     );
     expect(result.stderr).not.toMatch(/ENOENT|cannot read/);
+    console.info(
+      result.stderr
+        .split('\n')
+        .filter((l) => /^judge: wrote|cut off|failed:/.test(l))
+        .join('\n'),
+    );
     const summary = /judge: wrote (\d+), skipped 0 already done, (\d+) failed/.exec(result.stderr);
     expect(summary, result.stderr).not.toBeNull();
     const [written, failed] = [Number(summary![1]), Number(summary![2])];
@@ -273,6 +279,9 @@ describe.runIf(available || required)('a real local model (llama-server + SmolLM
       complete++;
     }
     expect(complete).toBeGreaterThan(0);
+    console.info(
+      `judge: ${complete} of ${judges.length} replies finished; each scored exactly the asked ids`,
+    );
     expect(result.stderr).not.toMatch(/no score for|unknown item id/);
     const saved = await jsonLines(out);
     expect(saved.length).toBe(written);
