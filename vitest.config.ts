@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // the real-model job runs on its own (npm run test:real-model): minutes of a local LLM's time
+    exclude: process.env.PSYGRAPH_REAL_MODEL === '1' ? [] : ['test/llm-real.test.ts'],
     testTimeout: 30_000,
     hookTimeout: 240_000,
     pool: 'forks',

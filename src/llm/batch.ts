@@ -7,7 +7,7 @@
 import { appendFile } from 'node:fs/promises';
 import { type LineGroup, resumeOutput } from '../resume.js';
 import { BudgetExceededError, DryRunStop } from './limits.js';
-import { InvalidReplyError } from './errors.js';
+import { InvalidReplyError, TruncatedReplyError } from './errors.js';
 
 /** The LLM steps' outputs: one JSON line per finished item, under its id. */
 const oneLinePerItem: LineGroup = (value) => {
@@ -55,6 +55,8 @@ export interface BatchSummary {
   skipped: number;
   written: number;
   failed: number;
+  /** Of the failed: replies cut off at the token limit. */
+  truncated: number;
   estimate: number;
   stoppedBy?: BudgetExceededError;
 }
@@ -74,6 +76,7 @@ export async function runBatch<I extends BatchItem>(options: BatchOptions<I>): P
     skipped: options.items.length - todo.length,
     written: 0,
     failed: 0,
+    truncated: 0,
     estimate: 0,
   };
   const started = Date.now();
@@ -113,6 +116,7 @@ export async function runBatch<I extends BatchItem>(options: BatchOptions<I>): P
         if (err instanceof BudgetExceededError) summary.stoppedBy ??= err;
         else if (err instanceof InvalidReplyError) {
           summary.failed++;
+          if (err instanceof TruncatedReplyError) summary.truncated++;
           options.log(`${options.label}: ${item.id} failed: ${err.message}`);
         } else fatal ??= err;
       }

@@ -9,7 +9,7 @@ import { canonicalJson, sha256 } from '../model/index.js';
 import { type TokenCounter, createTokenCounter } from '../prompt/index.js';
 import { ReplyCache, type Usage, cacheKey } from './cache.js';
 import { CostBudget, DryRunStop, Semaphore } from './limits.js';
-import { InvalidReplyError, requestError } from './errors.js';
+import { InvalidReplyError, TruncatedReplyError, requestError } from './errors.js';
 import { type PriceTable, DEFAULT_PRICES, costOf, priceOf } from './prices.js';
 import { DEFAULT_RETRY, type RetryPolicy, withRetries } from './retry.js';
 
@@ -66,6 +66,8 @@ export interface LlmOptions {
   prices?: PriceTable;
   budget?: CostBudget;
   dryRun?: boolean;
+  /** Reply token limit for every call, over each step's own default (--max-tokens). */
+  maxTokens?: number;
   log?: (line: string) => void;
 }
 
@@ -85,6 +87,8 @@ export interface LlmStats {
   cost: number;
   /** --dry-run: what the calls that were not sent would cost at most. */
   estimate: number;
+  /** Replies the server cut off at the token limit (finish_reason "length"). */
+  truncated: number;
 }
 
 // Reasoning models reject max_tokens and take max_completion_tokens instead.
@@ -125,6 +129,7 @@ export class LlmClient {
     completionTokens: 0,
     cost: 0,
     estimate: 0,
+    truncated: 0,
   };
   readonly budget: CostBudget;
   private readonly openai: OpenAI;
@@ -161,7 +166,8 @@ export class LlmClient {
     return costOf(priceOf(this.prices, model), promptTokens, maxTokens);
   }
 
-  async call<T>(request: CallRequest<T>): Promise<CallResult<T>> {
+  async call<T>(req: CallRequest<T>): Promise<CallResult<T>> {
+    const request = this.options.maxTokens ? { ...req, maxTokens: this.options.maxTokens } : req;
     const model = request.model ?? this.model;
     const { format } = request;
     const schemaKey = format.fromText ? `text:${format.name}` : jsonSchemaOf(format.schema);
@@ -187,7 +193,7 @@ export class LlmClient {
         throw new DryRunStop(estimate);
       }
       const release = this.budget.reserve(estimate);
-      let reply: { text: string; usage: Usage };
+      let reply: { text: string; usage: Usage; finishReason: string | null };
       try {
         reply = await this.gate.run(() =>
           withRetries(
@@ -212,6 +218,12 @@ export class LlmClient {
       usage.promptTokens += reply.usage.promptTokens;
       usage.completionTokens += reply.usage.completionTokens;
       cost += callCost;
+      if (reply.finishReason === 'length') {
+        this.stats.truncated++;
+        throw new TruncatedReplyError(
+          `${request.label ?? format.name}: ${model}'s reply was cut off at the ${request.maxTokens}-token limit (finish_reason "length") after ${reply.usage.completionTokens} token(s); nothing saved (raise --max-tokens)`,
+        );
+      }
       const read = parseJson(reply.text, format);
       const valid = read.ok ? validate(read.value, format) : read;
       if (valid.ok) {
@@ -255,7 +267,7 @@ export class LlmClient {
     model: string,
     messages: ChatMessage[],
     request: CallRequest<T>,
-  ): Promise<{ text: string; usage: Usage }> {
+  ): Promise<{ text: string; usage: Usage; finishReason: string | null }> {
     const { format } = request;
     const response_format = format.fromText
       ? undefined
@@ -286,15 +298,17 @@ export class LlmClient {
       });
       let text = '';
       let usage: Usage | undefined;
+      let finishReason: string | null = null;
       for await (const chunk of stream) {
         text += chunk.choices[0]?.delta?.content ?? '';
+        finishReason = chunk.choices[0]?.finish_reason ?? finishReason;
         if (chunk.usage)
           usage = {
             promptTokens: chunk.usage.prompt_tokens,
             completionTokens: chunk.usage.completion_tokens,
           };
       }
-      return { text, usage: usage ?? counted(text) };
+      return { text, usage: usage ?? counted(text), finishReason };
     }
     const completion = await this.openai.chat.completions.create(body);
     const text = completion.choices[0]?.message?.content ?? '';
@@ -302,6 +316,7 @@ export class LlmClient {
     return {
       text,
       usage: u ? { promptTokens: u.prompt_tokens, completionTokens: u.completion_tokens } : counted(text),
+      finishReason: completion.choices[0]?.finish_reason ?? null,
     };
   }
 }

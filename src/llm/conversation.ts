@@ -12,6 +12,7 @@ import type { CallResult, ChatMessage, LlmClient, Parsed, ReplyFormat } from './
 export type Turn = z.infer<typeof TurnSchema>;
 export const MIN_TURNS = 12;
 export const MAX_TURNS = 20;
+export const CONVERSATION_MAX_TOKENS = 3000;
 
 export const CONVERSATION_SYSTEM = [
   'You are a screenwriter and psychologist. Write the conversation of the scene below.',
@@ -118,7 +119,7 @@ export async function synthesizeConversation(
   return client.call({
     messages: conversationMessages(scenario, ctx),
     format: conversationFormat(scenario, ctx),
-    maxTokens: 3000,
+    maxTokens: CONVERSATION_MAX_TOKENS,
     maxRepairs: regenerations,
     label: `conversation ${scenario.id}`,
   });

@@ -35,6 +35,14 @@ export function requestError(err: unknown, what: string, baseURL: string): unkno
 
 /** The model kept answering with something that does not validate; nothing was saved. */
 export class InvalidReplyError extends PsygraphError {
-  readonly code = 'invalid_reply';
+  readonly code: string = 'invalid_reply';
   readonly callerFault = false;
+}
+
+/**
+ * The server stopped the reply at the token limit (finish_reason "length"): the reply is cut off,
+ * so it is neither repaired nor saved; the item fails and is counted as truncated.
+ */
+export class TruncatedReplyError extends InvalidReplyError {
+  override readonly code = 'truncated_reply';
 }

@@ -10,7 +10,7 @@ import { type PromptContext, compileRoleplayPrompt, stripThoughts } from '../pro
 import type { ChecklistRecord } from './checklist.js';
 import type { CallResult, ChatMessage, LlmClient, Parsed, ReplyFormat } from './client.js';
 import { type Turn, speechOf } from './conversation.js';
-import { type Judgement, judgeCharacter } from './judge.js';
+import { type Judgement, costOfCalls, judgeCharacter } from './judge.js';
 import { provenanceOf } from './provenance.js';
 
 /** A reply as one turn's content: the "Name:" prefix dropped, speech required. */
@@ -68,7 +68,7 @@ export async function playCharacter(
     const reply = await target.call({
       messages: history.map((m) => ({ ...m })),
       format: turnFormat(name),
-      maxTokens: 400,
+      maxTokens: target.options.maxTokens ?? 400,
       label: `evaluate ${scenario.id} ${name} turn ${turns.length + 1}`,
     });
     calls.push(reply);
@@ -99,5 +99,13 @@ export async function evaluateScenario(
   );
   // provenance names the evaluated model; its hash and usage cover the role-play and judge calls
   const provenance = provenanceOf([...played.calls, ...calls], target.model);
-  return { judgement: { ...judgement, turns: played.turns, provenance }, turns: played.turns };
+  return {
+    judgement: {
+      ...judgement,
+      turns: played.turns,
+      provenance,
+      cost: costOfCalls([...played.calls, ...calls]),
+    },
+    turns: played.turns,
+  };
 }

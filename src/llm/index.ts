@@ -13,3 +13,4 @@ export * from './provenance.js';
 export * from './retry.js';
 export * from './scene.js';
 export * from './synthesize.js';
+export * from './calibration.js';

@@ -5,23 +5,68 @@
  * ours: the paper's judge prompt is not released.
  */
 import { z } from 'zod';
-import { InvalidInputError, MOTIFS, ProvenanceSchema, type Scenario, TurnSchema } from '../model/index.js';
+import {
+  InvalidInputError,
+  MOTIFS,
+  ProvenanceSchema,
+  type Scenario,
+  TurnSchema,
+  canonicalJson,
+  sha256,
+} from '../model/index.js';
 import type { ChecklistRecord, CheckItem } from './checklist.js';
 import { CheckItemSchema } from './checklist.js';
-import type { CallResult, LlmClient, ReplyFormat } from './client.js';
+import { type CallResult, type LlmClient, type ReplyFormat, jsonSchemaOf } from './client.js';
 import type { Turn } from './conversation.js';
 import { provenanceOf } from './provenance.js';
 
-export const JudgeReplySchema = z.strictObject({
-  scores: z.array(
-    z.strictObject({
-      id: z.string(),
-      score: z.union([z.literal(1), z.literal(0), z.literal(-1)]),
-      evidence: z.string(),
-    }),
-  ),
-});
+const ScoreSchema = z.union([z.literal(1), z.literal(0), z.literal(-1)]);
+/** Evidence is a short quote; the length bound also keeps a small model from rambling to the token limit. */
+export const EVIDENCE_MAX_CHARS = 300;
+const ItemScoreSchema = z.strictObject({ score: ScoreSchema, evidence: z.string().max(EVIDENCE_MAX_CHARS) });
+
+/**
+ * A judge reply: `scores` is an object keyed by item id. Each request builds its own schema from
+ * its items (judgeReplySchema), whose required keys are exactly those ids with no others allowed,
+ * so a server with JSON-schema constrained decoding cannot leave an item out or invent one.
+ */
+export const JudgeReplySchema = z.strictObject({ scores: z.record(z.string(), ItemScoreSchema) });
 export type JudgeReply = z.infer<typeof JudgeReplySchema>;
+
+/** The reply schema for these item ids: every id a required key, nothing else allowed. */
+export function judgeReplySchema(ids: readonly string[]): z.ZodType<JudgeReply> {
+  return z.strictObject({
+    scores: z.strictObject(Object.fromEntries(ids.map((id) => [id, ItemScoreSchema]))),
+  }) as unknown as z.ZodType<JudgeReply>;
+}
+
+/**
+ * The judge's configuration, recorded on every judgement so that two judgements can be compared
+ * (or not): the judge model, a hash of its instructions (the system prompt), a hash of the reply
+ * schema's shape (item ids replaced by one placeholder, so it does not vary with the checklist),
+ * the sampling temperature (null: the server's default), runs and the reply token limit.
+ */
+export const JudgeConfigSchema = z.strictObject({
+  model: z.string(),
+  promptHash: z.string(),
+  schemaHash: z.string(),
+  temperature: z.number().nullable(),
+  runs: z.number().int().positive(),
+  maxTokens: z.number().int().positive(),
+});
+export type JudgeConfig = z.infer<typeof JudgeConfigSchema>;
+
+/** What a judgement cost: USD at the price table's rates, tokens over all its calls, cache hits. */
+export const JudgeCostSchema = z.strictObject({
+  usd: z.number().nonnegative(),
+  promptTokens: z.number().int().nonnegative(),
+  completionTokens: z.number().int().nonnegative(),
+  calls: z.number().int().nonnegative(),
+  cacheHits: z.number().int().nonnegative(),
+});
+export type JudgeCost = z.infer<typeof JudgeCostSchema>;
+
+export const JUDGE_MAX_TOKENS = 4000;
 
 export const ScoredItemSchema = CheckItemSchema.extend({
   score: z.union([z.literal(1), z.literal(0), z.literal(-1)]),
@@ -42,6 +87,9 @@ export const JudgementSchema = z.strictObject({
   /** evaluate: the conversation with the target's generated turns. */
   turns: z.array(TurnSchema).optional(),
   provenance: ProvenanceSchema.optional(),
+  /** Written since judge configurations are recorded; older files lack it. */
+  judgeConfig: JudgeConfigSchema.optional(),
+  cost: JudgeCostSchema.optional(),
 });
 export type Judgement = z.infer<typeof JudgementSchema>;
 
@@ -50,7 +98,7 @@ export const JUDGE_SYSTEM = [
   'score every checklist item against the conversation:',
   '+1 the behaviour is clearly shown; 0 it is not shown; -1 the character does the opposite.',
   'Judge accuracy, not likeability: an unpleasant behaviour that is portrayed faithfully scores +1.',
-  'evidence: a short span copied verbatim from the conversation (for 0 it may be empty).',
+  'evidence: a short span copied verbatim from the conversation, at most 300 characters (for 0 it may be empty).',
   'Return one score for every item id, and no others.',
 ].join('\n');
 
@@ -62,28 +110,29 @@ export function transcript(turns: readonly Turn[]): string {
 }
 
 export function judgeFormat(items: readonly CheckItem[], text: string): ReplyFormat<JudgeReply> {
-  const ids = new Set(items.map((i) => i.id));
+  const ids = items.map((i) => i.id);
   const haystack = normalise(text);
   return {
     name: 'judgement',
-    schema: JudgeReplySchema,
+    schema: judgeReplySchema(ids),
     check: (reply) => {
       const errors: string[] = [];
-      const seen = new Set<string>();
-      for (const s of reply.scores) {
-        if (!ids.has(s.id)) errors.push(`scores: unknown item id "${s.id}"`);
-        if (seen.has(s.id)) errors.push(`scores: item "${s.id}" scored twice`);
-        seen.add(s.id);
+      for (const [id, s] of Object.entries(reply.scores)) {
         const quote = normalise(s.evidence).replace(/^"|"$/g, '');
         if (s.score !== 0 && (!quote || !haystack.includes(quote)))
-          errors.push(`scores: evidence for "${s.id}" is not quoted verbatim from the conversation`);
+          errors.push(`scores.${id}: evidence is not quoted verbatim from the conversation`);
       }
-      const missing = [...ids].filter((id) => !seen.has(id));
-      if (missing.length) errors.push(`scores: no score for ${missing.join(', ')}`);
       return errors;
     },
   };
 }
+
+/** The hash of the judge's instructions and of its reply schema's shape (see JudgeConfigSchema). */
+export const JUDGE_PROMPT_HASH = sha256(JUDGE_SYSTEM).slice(0, 16);
+export const JUDGE_SCHEMA_HASH = sha256(canonicalJson(jsonSchemaOf(judgeReplySchema(['<item id>'])))).slice(
+  0,
+  16,
+);
 
 export interface JudgeTarget {
   scenario: Scenario;
@@ -95,6 +144,10 @@ export interface JudgeTarget {
   runs: number;
   judgeModel?: string;
   id?: string;
+  /** Sampling temperature for the judge calls (default: the server's). */
+  temperature?: number;
+  /** Reply token limit per judge call (default JUDGE_MAX_TOKENS). */
+  maxTokens?: number;
 }
 
 /** k judge runs of one character; each run is its own cached call. */
@@ -114,7 +167,9 @@ export async function judgeCharacter(
     `TARGET character: ${target.character}`,
     `Conversation:\n${text}`,
     `Checklist for ${target.character}:\n${items.map((i) => `- [${i.id}] ${i.text}`).join('\n')}`,
+    `Reply with "scores": an object with one key per item id above (${items.length} in all).`,
   ].join('\n\n');
+  const maxTokens = target.maxTokens ?? client.options.maxTokens ?? JUDGE_MAX_TOKENS;
   const calls: CallResult<JudgeReply>[] = [];
   const runs: ScoredItem[][] = [];
   for (let run = 0; run < target.runs; run++) {
@@ -124,13 +179,14 @@ export async function judgeCharacter(
         { role: 'user', content: user },
       ],
       format: judgeFormat(items, text),
-      maxTokens: 4000,
+      maxTokens,
       variant: run,
+      ...(target.temperature !== undefined ? { temperature: target.temperature } : {}),
       ...(target.judgeModel ? { model: target.judgeModel } : {}),
       label: `judge ${target.scenario.id} ${target.character} run ${run + 1}`,
     });
-    const byId = new Map(call.value.scores.map((s) => [s.id, s]));
-    runs.push(items.map((i) => ({ ...i, score: byId.get(i.id)!.score, evidence: byId.get(i.id)!.evidence })));
+    const scores = call.value.scores;
+    runs.push(items.map((i) => ({ ...i, score: scores[i.id]!.score, evidence: scores[i.id]!.evidence })));
     calls.push(call);
   }
   const judgement: Judgement = {
@@ -142,6 +198,25 @@ export async function judgeCharacter(
     character: target.character,
     runs,
     provenance: provenanceOf(calls, target.judgeModel ?? client.model),
+    judgeConfig: {
+      model: target.judgeModel ?? client.model,
+      promptHash: JUDGE_PROMPT_HASH,
+      schemaHash: JUDGE_SCHEMA_HASH,
+      temperature: target.temperature ?? null,
+      runs: target.runs,
+      maxTokens,
+    },
+    cost: costOfCalls(calls),
   };
   return { judgement, calls };
+}
+
+export function costOfCalls(calls: readonly CallResult<unknown>[]): JudgeCost {
+  return {
+    usd: calls.reduce((n, c) => n + c.cost, 0),
+    promptTokens: calls.reduce((n, c) => n + c.usage.promptTokens, 0),
+    completionTokens: calls.reduce((n, c) => n + c.usage.completionTokens, 0),
+    calls: calls.length,
+    cacheHits: calls.filter((c) => c.cached).length,
+  };
 }

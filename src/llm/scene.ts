@@ -33,6 +33,8 @@ export const SCENE_SYSTEM = [
   '"@ [Name]: 1. …; 2. …". Reactions authentic rather than archetypal.',
 ].join('\n');
 
+export const SCENE_MAX_TOKENS = 2000;
+
 export function sceneMessages(scenario: Scenario, ctx: PromptContext): ChatMessage[] {
   const resolved = resolveScenario(scenario, ctx);
   const supporting = resolved.cast.filter((c) => c.role === 'supporting').length;
@@ -52,11 +54,33 @@ export function sceneMessages(scenario: Scenario, ctx: PromptContext): ChatMessa
   ];
 }
 
+/**
+ * The scene schema for this scenario: exactly as many supporting profiles as it has supporting
+ * characters, and a character's name pinned when the scenario already names it, so that
+ * constrained decoding cannot drop, add or rename a character.
+ */
+export function sceneSchemaFor(scenario: Scenario): z.ZodType<Scene> {
+  const profile = (name: string | undefined) =>
+    name ? ProfileSchema.extend({ name: z.literal(name) }) : ProfileSchema;
+  const protagonist = scenario.characters.find((c) => c.role === 'protagonist');
+  const supporting = scenario.characters.filter((c) => c.role === 'supporting');
+  return z.strictObject({
+    storyBackground: Text,
+    charactersProfiles: z.strictObject({
+      protagonist: profile(protagonist?.name),
+      supportingCharacter: supporting.every((c) => c.name)
+        ? z.tuple(supporting.map((c) => profile(c.name)) as unknown as [z.ZodType, ...z.ZodType[]])
+        : z.array(ProfileSchema).length(supporting.length),
+    }),
+    analysis: Text,
+  }) as unknown as z.ZodType<Scene>;
+}
+
 export function sceneFormat(scenario: Scenario): ReplyFormat<Scene> {
   const supporting = scenario.characters.filter((c) => c.role === 'supporting').length;
   return {
     name: 'scene',
-    schema: SceneSchema,
+    schema: sceneSchemaFor(scenario),
     check: (scene) => {
       const errors: string[] = [];
       const profiles = [
@@ -100,7 +124,7 @@ export async function synthesizeScene(
   return client.call({
     messages: sceneMessages(scenario, ctx),
     format: sceneFormat(scenario),
-    maxTokens: 2000,
+    maxTokens: SCENE_MAX_TOKENS,
     label: `scene ${scenario.id}`,
   });
 }

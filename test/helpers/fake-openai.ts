@@ -10,7 +10,8 @@ export interface FakeRequest {
   model: string;
   messages: { role: string; content: string }[];
   stream?: boolean;
-  response_format?: { type: string; json_schema?: { name: string } };
+  response_format?: { type: string; json_schema?: { name: string; schema?: Record<string, unknown> } };
+  temperature?: number;
   max_tokens?: number;
   max_completion_tokens?: number;
 }
@@ -23,6 +24,8 @@ export interface FakeReply {
   /** Wait this long before answering (a timeout when longer than the client's). */
   delayMs?: number;
   usage?: { prompt_tokens: number; completion_tokens: number };
+  /** finish_reason of the reply (default "stop"; "length" is a reply cut off at max_tokens). */
+  finishReason?: string;
 }
 
 export type Responder = (request: FakeRequest, index: number) => FakeReply;
@@ -77,7 +80,7 @@ function answer(res: ServerResponse, request: FakeRequest, reply: FakeReply): Fa
     send({
       ...base,
       object: 'chat.completion.chunk',
-      choices: [{ index: 0, delta: {}, finish_reason: 'stop' }],
+      choices: [{ index: 0, delta: {}, finish_reason: reply.finishReason ?? 'stop' }],
     });
     send({
       ...base,
@@ -93,7 +96,9 @@ function answer(res: ServerResponse, request: FakeRequest, reply: FakeReply): Fa
     JSON.stringify({
       ...base,
       object: 'chat.completion',
-      choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: 'stop' }],
+      choices: [
+        { index: 0, message: { role: 'assistant', content }, finish_reason: reply.finishReason ?? 'stop' },
+      ],
       usage: { ...usage, total_tokens: usage.prompt_tokens + usage.completion_tokens },
     }),
   );
@@ -206,11 +211,13 @@ export function pipelineResponder(): Responder {
       const turn = new RegExp(`^${target}: (.*)$`, 'm').exec(user)?.[1] ?? '';
       const evidence = turn.slice(0, 24);
       const ids = [...user.matchAll(/^- \[([^\]]+)\]/gm)].map((m) => m[1]!);
-      const scores = ids.map((id) => {
-        const r = (hashOf(id) + index) % 5;
-        const score = r < 3 ? 1 : r === 3 ? 0 : -1;
-        return { id, score, evidence: score ? evidence : '' };
-      });
+      const scores = Object.fromEntries(
+        ids.map((id) => {
+          const r = (hashOf(id) + index) % 5;
+          const score = r < 3 ? 1 : r === 3 ? 0 : -1;
+          return [id, { score, evidence: score ? evidence : '' }];
+        }),
+      );
       return { content: JSON.stringify({ scores }) };
     }
     const name = /^You are ([^.\n]+)\./.exec(system)?.[1] ?? 'Someone';

@@ -4,16 +4,19 @@ import { CostBudget, evaluateScenario, runBatch } from '../../../llm/index.js';
 import type { CliContext } from '../../context.js';
 import { parseNumberIn } from '../../options.js';
 import { checklistsFor, inputs, withConversation } from './inputs.js';
-import { type LlmFlags, addLlmOptions, clientFor, modelOf } from './options.js';
+import { type LlmFlags, addLlmOptions, addMaxTokensOption, clientFor, modelOf } from './options.js';
 import { finish, printResults, reporting } from './report.js';
 
 export function registerEvaluateCommand(program: Command, ctx: CliContext): void {
-  addLlmOptions(
-    program
-      .command('evaluate')
-      .description(
-        'role-play a character with --model through saved conversations, judge it, print IPE / MPD',
-      ),
+  addMaxTokensOption(
+    addLlmOptions(
+      program
+        .command('evaluate')
+        .description(
+          'role-play a character with --model through saved conversations, judge it, print IPE / MPD',
+        ),
+    ),
+    '400 per role-play turn, 4000 per judge call',
   )
     .option('--judge-model <name>', 'the judge (env PSYGRAPH_JUDGE_MODEL; default --model)')
     .option('--character <name|index>', 'the character to play (0 = protagonist)', '0')
@@ -47,6 +50,6 @@ export function registerEvaluateCommand(program: Command, ctx: CliContext): void
         ...reporting(ctx),
       });
       if (finish(summary, judge === target ? [target] : [target, judge], flags, ctx, 'evaluate'))
-        await printResults(flags.out, ctx);
+        await printResults(flags.out, ctx, 'evaluate');
     });
 }

@@ -1,6 +1,7 @@
 /** psygraph synth / checklist / judge / evaluate: the LLM pipeline over JSON-lines batches. */
 import type { Command } from 'commander';
 import type { CliContext } from '../../context.js';
+import { registerCalibrationCommands } from './calibration.js';
 import { registerChecklistCommand } from './checklist.js';
 import { registerEvaluateCommand } from './evaluate.js';
 import { registerJudgeCommand } from './judge.js';
@@ -11,4 +12,5 @@ export function registerLlmCommands(program: Command, ctx: CliContext): void {
   registerChecklistCommand(program, ctx);
   registerJudgeCommand(program, ctx);
   registerEvaluateCommand(program, ctx);
+  registerCalibrationCommands(program, ctx);
 }

@@ -1,17 +1,25 @@
 /** psygraph judge: score each character of each conversation; print IPE / MPD. */
 import type { Command } from 'commander';
-import { CostBudget, judgeCharacter, runBatch } from '../../../llm/index.js';
+import { CostBudget, JUDGE_MAX_TOKENS, judgeCharacter, runBatch } from '../../../llm/index.js';
 import { resolveScenario } from '../../../prompt/index.js';
 import type { CliContext } from '../../context.js';
 import { parseNumberIn } from '../../options.js';
 import { checklistsFor, inputs, withConversation } from './inputs.js';
-import { type LlmFlags, addLlmOptions, clientFor, modelOf } from './options.js';
+import { type LlmFlags, addLlmOptions, addMaxTokensOption, clientFor, modelOf } from './options.js';
 import { finish, printResults, reporting } from './report.js';
 
 export function registerJudgeCommand(program: Command, ctx: CliContext): void {
-  addLlmOptions(
-    program.command('judge').description('score each character of each conversation; print IPE / MPD'),
+  addMaxTokensOption(
+    addLlmOptions(
+      program.command('judge').description('score each character of each conversation; print IPE / MPD'),
+    ),
+    `${JUDGE_MAX_TOKENS}`,
   )
+    .option(
+      '--temperature <t>',
+      'judge sampling temperature, recorded on each judgement (default: the server default)',
+      parseNumberIn('--temperature', 0, 2),
+    )
     .option('--runs <k>', 'judge runs per sample (mean ± SD)', parseNumberIn('--runs', 1, 20, true), 3)
     .option('--checklists <file>', 'checklists from psygraph checklist (default: compiled from the graph)')
     .action(async (flags: LlmFlags, cmd: Command) => {
@@ -43,6 +51,7 @@ export function registerJudgeCommand(program: Command, ctx: CliContext): void {
                 checklist: checklist(scenario),
                 model: scenario.provenance?.model ?? 'conversation',
                 runs: flags.runs,
+                ...(flags.temperature !== undefined ? { temperature: flags.temperature } : {}),
               },
               client,
             )
@@ -51,6 +60,6 @@ export function registerJudgeCommand(program: Command, ctx: CliContext): void {
         spent: () => client.stats.cost,
         ...reporting(ctx),
       });
-      if (finish(summary, [client], flags, ctx, 'judge')) await printResults(flags.out, ctx);
+      if (finish(summary, [client], flags, ctx, 'judge')) await printResults(flags.out, ctx, 'judge');
     });
 }

@@ -30,6 +30,17 @@ export interface LlmFlags {
   checklists?: string;
   character: string;
   refine?: boolean;
+  maxTokens?: number;
+  temperature?: number;
+}
+
+/** --max-tokens: the reply token limit per call, over each step's default. */
+export function addMaxTokensOption(command: Command, defaults: string): Command {
+  return command.option(
+    '--max-tokens <n>',
+    `reply token limit per call (default ${defaults}); a reply cut off there fails as truncated`,
+    parseNumberIn('--max-tokens', 1, 1_000_000, true),
+  );
 }
 
 export const modelOf = (flags: LlmFlags, ctx: CliContext) => flags.model ?? ctx.env.PSYGRAPH_MODEL;
@@ -99,6 +110,7 @@ export async function clientFor(
     prices,
     budget,
     dryRun: !!flags.dryRun,
+    ...(flags.maxTokens !== undefined ? { maxTokens: flags.maxTokens } : {}),
   });
   if ((flags.maxCost !== undefined || flags.dryRun) && !client.hasPrice())
     throw new InvalidInputError(

@@ -1,4 +1,5 @@
 /** What the LLM commands print: progress (reporting), the closing summary (finish), the IPE / MPD table. */
+import { stat } from 'node:fs/promises';
 import { readJsonLines } from '../../../read-input.js';
 import cliProgress from 'cli-progress';
 import {
@@ -33,16 +34,21 @@ export function finish(
       tin: a.tin + c.stats.promptTokens,
       tout: a.tout + c.stats.completionTokens,
       cost: a.cost + c.stats.cost,
+      truncated: a.truncated + c.stats.truncated,
     }),
-    { calls: 0, hits: 0, tin: 0, tout: 0, cost: 0 },
+    { calls: 0, hits: 0, tin: 0, tout: 0, cost: 0, truncated: 0 },
   );
+  const truncated = summary.truncated ? ` (${summary.truncated} cut off at the token limit)` : '';
   ctx.io.err(
-    `${label}: wrote ${summary.written}, skipped ${summary.skipped} already done, ${summary.failed} failed; ${s.calls} call(s), ${s.hits} cache hit(s), ${s.tin}+${s.tout} tokens, $${s.cost.toFixed(4)}`,
+    `${label}: wrote ${summary.written}, skipped ${summary.skipped} already done, ${summary.failed} failed${truncated}; ${s.calls} call(s), ${s.hits} cache hit(s), ${s.tin}+${s.tout} tokens, $${s.cost.toFixed(4)}`,
   );
   if (summary.stoppedBy) throw summary.stoppedBy;
   if (summary.failed) {
+    const cut = summary.truncated
+      ? ` (${summary.truncated} of them cut off at the token limit: raise --max-tokens)`
+      : '';
     ctx.io.err(
-      `psygraph: ${summary.failed} item(s) failed validation and were not written; re-run to retry them`,
+      `psygraph: ${summary.failed} item(s) failed validation and were not written${cut}; re-run to retry them`,
     );
     process.exitCode = 1;
   }
@@ -79,7 +85,13 @@ export function reporting(ctx: CliContext): {
   };
 }
 
-export async function printResults(out: string, ctx: CliContext): Promise<void> {
-  const judgements: Judgement[] = await readJsonLines(out, '--out', JudgementSchema);
+/** The IPE / MPD table of everything in `out`; when nothing was ever judged, a note instead. */
+export async function printResults(out: string, ctx: CliContext, label: string): Promise<void> {
+  const exists = await stat(out).then(
+    (s) => s.size > 0,
+    () => false,
+  );
+  const judgements: Judgement[] = exists ? await readJsonLines(out, '--out', JudgementSchema) : [];
   if (judgements.length) ctx.io.out(resultsTable(metricsByModel(judgements)));
+  else ctx.io.err(`${label}: no judgements in ${out} yet, so there is no IPE / MPD table`);
 }

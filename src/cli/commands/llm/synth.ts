@@ -1,17 +1,26 @@
 /** psygraph synth: scene, profiles, analysis and conversation for each scenario. */
 import type { Command } from 'commander';
-import { CostBudget, runBatch, synthesizeScenario } from '../../../llm/index.js';
+import {
+  CONVERSATION_MAX_TOKENS,
+  CostBudget,
+  SCENE_MAX_TOKENS,
+  runBatch,
+  synthesizeScenario,
+} from '../../../llm/index.js';
 import type { CliContext } from '../../context.js';
 import { parseNumberIn } from '../../options.js';
 import { inputs } from './inputs.js';
-import { type LlmFlags, addLlmOptions, clientFor, modelOf } from './options.js';
+import { type LlmFlags, addLlmOptions, addMaxTokensOption, clientFor, modelOf } from './options.js';
 import { finish, reporting } from './report.js';
 
 export function registerSynthCommand(program: Command, ctx: CliContext): void {
-  addLlmOptions(
-    program
-      .command('synth')
-      .description('write scene, profiles, analysis and conversation for each scenario'),
+  addMaxTokensOption(
+    addLlmOptions(
+      program
+        .command('synth')
+        .description('write scene, profiles, analysis and conversation for each scenario'),
+    ),
+    `${SCENE_MAX_TOKENS} for the scene, ${CONVERSATION_MAX_TOKENS} for the conversation`,
   )
     .option(
       '--regenerate <n>',
