@@ -2,6 +2,7 @@
  * psygraph calibrate / annotations import|export / agreement: from judged samples to an annotation
  * set, annotations in and out as JSON lines, and the judge–human agreement report.
  */
+import { readJsonLines } from '../../../read-input.js';
 import { access, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
@@ -17,7 +18,6 @@ import {
   agreementReport,
   agreementText,
   drawCalibration,
-  readJsonLines,
   stratumOf,
 } from '../../../llm/index.js';
 import { InvalidInputError } from '../../../model/index.js';
