@@ -16,7 +16,7 @@ import {
   field,
 } from '../model/index.js';
 import { CONFLICT_MODES, TWIN_MODES } from '../sample/characters.js';
-import { DIAMONDS, type SampleOptions, expandSituations } from '../sample/options.js';
+import { DIAMONDS, type IdLookup, type SampleOptions, expandSituations } from '../sample/options.js';
 import { type SampleResult, sampleScenarios } from '../sample/sample.js';
 import type { GraphStore } from '../store/graph-store.js';
 import type { Neo4jStore } from '../store/neo4j-store.js';
@@ -99,7 +99,7 @@ export type SampleInput = z.output<typeof SampleCliSchema>;
 export function sampleOptions(
   known: Catalog['situations'],
   input: SampleInput,
-  avoidIds?: ReadonlySet<string>,
+  avoidIds?: IdLookup,
 ): SampleOptions {
   const { situations, size, characters, inDatabase: _where, ...rest } = input;
   return {
@@ -119,7 +119,7 @@ export function sampleOptions(
 export async function runSample(
   store: GraphStore,
   input: SampleInput,
-  avoidIds?: ReadonlySet<string>,
+  avoidIds?: IdLookup,
 ): Promise<SampleResult> {
   if (!input.inDatabase) {
     const catalog = await store.snapshot();

@@ -45,6 +45,11 @@ export function expandSituations(
   );
 }
 
+/** Ids to check one at a time: a Set, or a store's index (so a million saved ids need not be loaded). */
+export interface IdLookup {
+  has(id: string): boolean;
+}
+
 export interface SampleOptions {
   n: number;
   seed: number;
@@ -73,7 +78,7 @@ export interface SampleOptions {
   /** Motif shares for the motif strategy (default: equal shares of all six). */
   motifs?: Partial<Record<Motif, number>>;
   /** Scenario ids to treat as already taken (e.g. those saved in the store). */
-  avoidIds?: ReadonlySet<string>;
+  avoidIds?: IdLookup;
   /** Return what was found instead of failing when fewer than n unique scenarios exist. */
   allowFewer?: boolean;
 }
@@ -98,7 +103,7 @@ export interface ResolvedOptions {
   conflicts: ConflictMode;
   twins: TwinMode;
   motifs: [Motif, number][];
-  avoidIds: ReadonlySet<string>;
+  avoidIds: IdLookup;
   allowFewer: boolean;
 }
 

@@ -1,3 +1,4 @@
+import type { IdLookup } from '../sample/options.js';
 import type {
   Catalog,
   Pattern,
@@ -117,9 +118,20 @@ export interface GraphStore {
    * without it is asked through listScenarios (see savedScenarioIds).
    */
   listScenarioIds?(): Promise<string[]>;
+  /**
+   * Whether a scenario id is saved, answered from the store's index one id at a time (sampling
+   * with `--save` checks each drawn scenario against it). Optional: see savedScenarioLookup.
+   */
+  scenarioIdLookup?(): Promise<IdLookup>;
   deleteScenarios(ids: readonly string[]): Promise<number>;
 
   close(): Promise<void>;
+}
+
+/** A check of saved scenario ids: the store's index where it has one, else a set of every id. */
+export async function savedScenarioLookup(store: GraphStore): Promise<IdLookup> {
+  if (store.scenarioIdLookup) return store.scenarioIdLookup();
+  return new Set(await savedScenarioIds(store));
 }
 
 /** The ids of every saved scenario, from the index where the store has one. */

@@ -14,6 +14,7 @@
  * in the transaction that creates the schema; only after that commit are the files renamed to
  * *.migrated. A failed migration commits nothing and leaves them untouched.
  */
+import type { IdLookup } from '../sample/options.js';
 import { existsSync } from 'node:fs';
 import { access, mkdir, rename } from 'node:fs/promises';
 import path from 'node:path';
@@ -466,6 +467,15 @@ export class MemoryStore implements GraphStore {
     return doc === undefined ? undefined : this.scenarioOf(id, doc);
   }
 
+  async scenarioIdLookup(): Promise<IdLookup> {
+    return {
+      has: (id: string) => {
+        const conn = this.refresh();
+        return conn ? this.guard(() => conn.q.hasScenario.get(id) !== undefined) : false;
+      },
+    };
+  }
+
   async listScenarioIds(): Promise<string[]> {
     const conn = this.refresh();
     if (!conn) return [];
@@ -531,6 +541,7 @@ function prepare(db: Db) {
     deleteSituation: db.prepare('DELETE FROM situations WHERE id = ?'),
     scenarioPatterns: db.prepare('SELECT patterns FROM scenarios WHERE id = ?').pluck(),
     scenarioIds: db.prepare('SELECT id FROM scenarios ORDER BY id').pluck(),
+    hasScenario: db.prepare('SELECT 1 FROM scenarios WHERE id = ?').pluck(),
     scenarioDoc: db.prepare('SELECT doc FROM scenarios WHERE id = ?').pluck(),
     putScenario: db.prepare(
       `INSERT INTO scenarios (id, situation, graph_hash, patterns, doc) VALUES (?, ?, ?, ?, ?)

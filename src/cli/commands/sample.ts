@@ -22,7 +22,7 @@ import { type CliContext, withStore } from '../context.js';
 import { helpOf } from '../flags.js';
 import { parseEnumList, parseNumberIn } from '../options.js';
 import { readScenarioFile, toJsonl, writeFileAtomic } from '../scenario-io.js';
-import { savedScenarioIds } from '../../store/graph-store.js';
+import { savedScenarioLookup } from '../../store/graph-store.js';
 
 function parseRange(flag: string, lo: number, hi: number) {
   return (value: string): [number, number] => {
@@ -154,7 +154,7 @@ export function registerSampleCommands(program: Command, ctx: CliContext): void 
     .action(async (flags: SampleFlags, cmd: Command) => {
       const input = sampleInput(flags);
       await withStore(cmd, ctx, async (store) => {
-        const avoid = flags.save ? new Set(await savedScenarioIds(store)) : undefined;
+        const avoid = flags.save ? await savedScenarioLookup(store) : undefined;
         const { scenarios, report } = await runSample(store, input, avoid);
         if (flags.save) {
           const saved = await store.saveScenarios(scenarios);
