@@ -10,6 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadSeed } from '../dist/store/seed.js';
 import { MemoryStore } from '../dist/store/memory-store.js';
+import { createRandom } from '../dist/sample/random.js';
 
 const DRAFTS = Number(process.env.PSYGRAPH_BENCH_DRAFTS ?? 1_000_000);
 const WRITTEN = Number(process.env.PSYGRAPH_BENCH_WRITTEN ?? 100_000);
@@ -26,22 +27,11 @@ async function timeAsync(fn) {
   return { ms: performance.now() - t, value };
 }
 
-// a small deterministic generator (mulberry32), so every run stores the same data
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const seed = await loadSeed();
 const patternIds = seed.patterns.map((p) => p.id);
 const situationIds = seed.situations.map((s) => s.id);
-const random = rng(17);
+// the sampler's own seeded generator, so every run stores the same data
+const random = createRandom(17);
 const pick = (xs) => xs[Math.floor(random() * xs.length)];
 const hex = (n) => Array.from({ length: n }, () => Math.floor(random() * 16).toString(16)).join('');
 const WORDS =

@@ -3,7 +3,7 @@ import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import type { z } from 'zod';
-import { type InputProblem, InvalidInputError, zodProblems } from './model/index.js';
+import { type InputProblem, InvalidInputError, parseJsonLine } from './model/index.js';
 
 /** Reads a file a user named with `flag`; a failure is the caller's, and says which flag and why. */
 export async function readInputText(file: string, flag: string): Promise<string> {
@@ -30,24 +30,6 @@ export async function* jsonLines(file: string, flag: string): AsyncGenerator<{ l
       `${flag}: cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? err}`,
     );
   }
-}
-
-/** One line checked against `schema`; problems are located at `where` (file:line) and the JSON path. */
-export function parseJsonLine<T>(
-  line: string,
-  where: string,
-  schema: z.ZodType<T>,
-): { value: T } | { problems: InputProblem[] } {
-  let value: unknown;
-  try {
-    value = JSON.parse(line);
-  } catch (err) {
-    return {
-      problems: [{ file: where, path: '(line)', message: `invalid JSON: ${(err as Error).message}` }],
-    };
-  }
-  const parsed = schema.safeParse(value);
-  return parsed.success ? { value: parsed.data } : { problems: zodProblems(parsed.error, where) };
 }
 
 /**

@@ -48,6 +48,24 @@ export function zodProblems(
   }));
 }
 
+/** One line checked against `schema`; problems are located at `where` (file:line) and the JSON path. */
+export function parseJsonLine<T>(
+  line: string,
+  where: string,
+  schema: z.ZodType<T>,
+): { value: T } | { problems: InputProblem[] } {
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch (err) {
+    return {
+      problems: [{ file: where, path: '(line)', message: `invalid JSON: ${(err as Error).message}` }],
+    };
+  }
+  const parsed = schema.safeParse(value);
+  return parsed.success ? { value: parsed.data } : { problems: zodProblems(parsed.error, where) };
+}
+
 interface Located<T> {
   value: T;
   file: string;

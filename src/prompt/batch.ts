@@ -8,7 +8,7 @@ import {
   type InputProblem,
   type Scenario,
   ScenarioSchema,
-  zodProblems,
+  parseJsonLine,
 } from '../model/index.js';
 import { type PromptContext, resolveScenario } from './context.js';
 import type { PromptFormat, PromptItem } from './formats.js';
@@ -43,16 +43,8 @@ export function parseScenarioLine(
   line: string,
   where: string,
 ): { scenario: Scenario } | { problems: InputProblem[] } {
-  let value: unknown;
-  try {
-    value = JSON.parse(line);
-  } catch (err) {
-    return {
-      problems: [{ file: where, path: '(line)', message: `invalid JSON: ${(err as Error).message}` }],
-    };
-  }
-  const parsed = ScenarioSchema.safeParse(value);
-  return parsed.success ? { scenario: parsed.data } : { problems: zodProblems(parsed.error, where) };
+  const parsed = parseJsonLine(line, where, ScenarioSchema);
+  return 'value' in parsed ? { scenario: parsed.value } : parsed;
 }
 
 /**
