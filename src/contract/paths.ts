@@ -20,7 +20,9 @@ const Sign = z.enum(['+', '-', '~']);
 
 export const PathsQuery = z.strictObject({
   from: IdSchema.describe('the pattern the paths start from'),
-  to: IdSchema.describe('the pattern the paths end at'),
+  to: IdSchema.describe(
+    'the pattern the paths end at (another than from: the same id at both ends is a 400)',
+  ),
   k: z.coerce
     .number()
     .int()
