@@ -5,7 +5,7 @@
  * schema-constrained judge returns every asked item id, failures are counted, and nothing invalid
  * is saved.
  *
- * Its own job, `npm run test:real-model` (kept out of `npm test`: about 7 minutes on 2 cores); there
+ * Its own job, `npm run test:real-model` (kept out of `npm test`: up to minutes on busy cores); there
  * the binary and model are required (`scripts/llama-server.sh build` caches them; .ci/run does).
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
