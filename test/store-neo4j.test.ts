@@ -217,6 +217,24 @@ describe.skipIf(!uri)('Neo4j backend', () => {
       expect(await store.getPattern(id)).toEqual(catalog.patterns[0]);
     });
 
+    it('reads the in-database walk through the mapping layer: a damaged property is store_data_invalid', async () => {
+      const id = catalog.patterns[0]!.id;
+      const driver = neo4j.driver(uri!);
+      const setKind = (kind: unknown) =>
+        driver.executeQuery('MATCH (p:Pattern {id: $id}) SET p.kind = $kind', { id, kind });
+      try {
+        await setKind('mood');
+        const err = await sampleInDatabase(store, { n: 400, seed: 3 }, hash).catch((e: unknown) => e);
+        // found on the damaged pattern itself or on a neighbour's edge that reads its kind
+        expect(err).toBeInstanceOf(StoreDataError);
+        expect((err as Error).message).toMatch(/^Neo4j holds a pattern "[a-z0-9-]+" whose properties/);
+        expect(JSON.stringify((err as StoreDataError).details)).toMatch(/edges\[\d+\]\[4\]|"path":"kind"/);
+      } finally {
+        await setKind(catalog.patterns[0]!.kind);
+        await driver.close();
+      }
+    });
+
     it('gives the same scenarios from a Neo4j snapshot as from the seed', async () => {
       const snapshot = await store.snapshot();
       const a = sampleScenarios(snapshot, { n: 300, seed: 5, strategy: 'coverage' }).scenarios;

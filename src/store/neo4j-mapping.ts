@@ -7,7 +7,12 @@
  */
 import {
   type Pattern,
+  type PatternKind,
   PatternSchema,
+  RELATION_TYPES,
+  type RelationType,
+  SCOPES,
+  type Scope,
   type Relation,
   RelationSchema,
   type Scenario,
@@ -19,7 +24,7 @@ import {
   scopeOf,
   zodProblems,
 } from '../model/index.js';
-import type { z } from 'zod';
+import { z } from 'zod';
 
 export function patternRow(p: Pattern) {
   return {
@@ -109,4 +114,72 @@ export function situationFromProps(props: unknown): Situation {
     );
   }
   return parsed.data;
+}
+
+/**
+ * The in-database walk reads a pattern's flat properties and its relationships' (written by
+ * patternRow / relationRow above) instead of whole documents, to keep each growth step light.
+ * They come back through this schema like every other read: damaged data is a StoreDataError
+ * naming the pattern.
+ */
+const WalkEdgeSchema = z.tuple([
+  z.string(),
+  z.enum(RELATION_TYPES),
+  z.boolean(),
+  z.string(),
+  z.enum(['trait', 'social-cognitive']),
+  z.number().min(0).max(1),
+  z.enum(SCOPES).nullable(),
+]);
+const WalkRowSchema = z.object({
+  id: z.string(),
+  kind: z.enum(['trait', 'social-cognitive']),
+  edges: z.array(WalkEdgeSchema),
+});
+
+export interface WalkEdge {
+  id: string;
+  type: RelationType;
+  outgoing: boolean;
+  other: string;
+  otherKind: PatternKind;
+  strength: number;
+  scope: Scope | null;
+}
+
+export function walkRowFromRecord(row: Record<string, unknown>): {
+  id: string;
+  kind: PatternKind;
+  edges: WalkEdge[];
+} {
+  const parsed = WalkRowSchema.safeParse({
+    id: row.id,
+    kind: row.kind,
+    edges: ((row.edges as unknown[] | null) ?? []).map((e) =>
+      Array.isArray(e)
+        ? e.map((v, i) => (i === 5 && v !== null && typeof v === 'object' ? Number(v) : v))
+        : e,
+    ),
+  });
+  if (!parsed.success) {
+    const id = typeof row.id === 'string' ? ` "${row.id}"` : '';
+    throw new StoreDataError(
+      `Neo4j holds a pattern${id} whose properties or relationships do not validate`,
+      zodProblems(parsed.error, `neo4j pattern${id}`),
+    );
+  }
+  const { id, kind, edges } = parsed.data;
+  return {
+    id,
+    kind,
+    edges: edges.map(([eid, type, outgoing, other, otherKind, strength, scope]) => ({
+      id: eid,
+      type,
+      outgoing,
+      other,
+      otherKind,
+      strength,
+      scope,
+    })),
+  };
 }

@@ -33,6 +33,7 @@ import { type Random, attemptSeed, createRandom, pickWeighted, randomAfter } fro
 import { type SampleResult, ScenarioCollector } from '../sample/sample.js';
 import { kindNeeded, sizeFailure } from '../sample/strategies.js';
 import { type ViewRelation, buildSamplerView, isCausalType, toWeight } from '../sample/view.js';
+import { walkRowFromRecord } from './neo4j-mapping.js';
 import type { Neo4jStore } from './neo4j-store.js';
 
 /** Strategies the database can run (the others steer by run-wide state, or need the whole graph). */
@@ -227,18 +228,9 @@ async function lookUp(ctx: Context, query: string, keys: (string | number)[]): P
   const out = new Map<unknown, Looked>();
   if (!keys.length) return out;
   for (const row of await ctx.store.query(query, { keys: [...new Set(keys)] })) {
-    const edges = (row.edges as unknown[][]).map(
-      ([id, type, outgoing, other, otherKind, strength, scope]): Edge => ({
-        id: String(id),
-        type: type as Edge['type'],
-        outgoing: outgoing === true,
-        other: String(other),
-        otherKind: otherKind as PatternKind,
-        strength: Number(strength),
-        scope: typeof scope === 'string' ? (scope as Scope) : null,
-      }),
-    );
-    out.set(row.key, { id: String(row.id), kind: row.kind as PatternKind, edges });
+    // through the mapping layer: a damaged property is a StoreDataError naming the pattern
+    const looked = walkRowFromRecord(row);
+    out.set(row.key, looked);
   }
   return out;
 }
