@@ -2,6 +2,7 @@
  * The embedded store's database file: migration of a JSON-file data directory, and refusal of a
  * file that is not a psygraph database (CLI exit 1, HTTP 503), never overwritten.
  */
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readFile, rename, writeFile } from 'node:fs/promises';
@@ -384,6 +385,42 @@ describe('the first writes of a store', () => {
       await cleanup();
     }
   });
+});
+
+describe('processes creating one database at once', () => {
+  it('never take another process’s half-seen migration for a foreign database', async () => {
+    // Six processes open the same new file together, twenty times over. Each reads the header and
+    // the schema in one read transaction, so a migration committed between two reads is seen whole.
+    const sqliteDb = new URL('../dist/store/sqlite-db.js', import.meta.url).href;
+    const script = `
+      const { openDb, configureDb, migrateDb } = await import(${JSON.stringify(sqliteDb)});
+      const file = process.argv[1];
+      try { const db = openDb(file); configureDb(db, file); migrateDb(db, file); db.close(); }
+      catch (err) { console.error(err instanceof Error ? err.message : String(err)); process.exit(1); }`;
+    const { dir, cleanup } = await tempDir();
+    const failures: string[] = [];
+    try {
+      for (let round = 0; round < 20; round++) {
+        const file = path.join(dir, `round-${round}.db`);
+        const runs = Array.from(
+          { length: 6 },
+          () =>
+            new Promise<string | null>((resolve) => {
+              const child = spawn(process.execPath, ['--input-type=module', '-e', script, file], {
+                stdio: ['ignore', 'ignore', 'pipe'],
+              });
+              let stderr = '';
+              child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+              child.on('exit', (code) => resolve(code === 0 ? null : stderr.trim() || `exit ${code}`));
+            }),
+        );
+        for (const failure of await Promise.all(runs)) if (failure) failures.push(failure);
+      }
+      expect(failures).toEqual([]);
+    } finally {
+      await cleanup();
+    }
+  }, 120_000);
 });
 
 describe('PSYGRAPH_DB_SYNC', () => {

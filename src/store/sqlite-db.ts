@@ -98,14 +98,27 @@ export function openDb(file: string): Db {
  * program's database, a non-database file or a newer schema; writes nothing.
  */
 export function inspectDb(db: Db, file: string): DbState {
-  let applicationId: number;
-  let version: number;
+  // one read transaction: another process committing its migration between two of these reads
+  // must not be seen half (tables there, header not yet), which would look like a foreign file
+  const read = () => {
+    const applicationId = db.pragma('application_id', { simple: true }) as number;
+    const version = db.pragma('user_version', { simple: true }) as number;
+    const objects =
+      applicationId === 0
+        ? (db
+            .prepare("SELECT name FROM sqlite_schema WHERE name NOT LIKE 'sqlite_%' ORDER BY name LIMIT 3")
+            .pluck()
+            .all() as string[])
+        : [];
+    return { applicationId, version, objects };
+  };
+  let header: ReturnType<typeof read>;
   try {
-    applicationId = db.pragma('application_id', { simple: true }) as number;
-    version = db.pragma('user_version', { simple: true }) as number;
+    header = db.inTransaction ? read() : db.transaction(read)();
   } catch (err) {
     throw sqliteFailure(err, file);
   }
+  const { applicationId, version, objects } = header;
   if (applicationId === APPLICATION_ID) {
     if (version > SCHEMA_VERSION)
       throw new StoreIncompatibleError(
@@ -117,10 +130,6 @@ export function inspectDb(db: Db, file: string): DbState {
     throw new StoreIncompatibleError(
       `database ${file} belongs to another program (application_id 0x${(applicationId >>> 0).toString(16)}), not psygraph; refusing to touch it`,
     );
-  const objects = db
-    .prepare("SELECT name FROM sqlite_schema WHERE name NOT LIKE 'sqlite_%' ORDER BY name LIMIT 3")
-    .pluck()
-    .all() as string[];
   if (objects.length || version !== 0)
     throw new StoreIncompatibleError(
       `database ${file} is not a psygraph database (it holds ${objects.length ? objects.join(', ') : `user_version ${version}`}); refusing to touch it`,
