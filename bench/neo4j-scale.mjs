@@ -4,7 +4,7 @@
 // batched UNWIND writes, then the batched in-database walk is timed next to
 // snapshot-then-sample. One JSON line per measurement; a line saying "skipped" without
 // Java/Maven. PSYGRAPH_SCALE_PATTERNS / PSYGRAPH_SCALE_DEGREE shrink it for a quick look.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -13,6 +13,7 @@ import { graphHash } from '../dist/model/index.js';
 import { sampleFromView } from '../dist/sample/sample.js';
 import { syntheticCatalog } from '../dist/sample/synthetic.js';
 import { buildSamplerView } from '../dist/sample/view.js';
+import { freePort, startNeo4j, stopNeo4j } from './neo4j.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const machine = `${os.cpus()[0]?.model ?? 'cpu'} x${os.cpus().length}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}`;
@@ -45,11 +46,6 @@ if (!has(java, ['-version']) || !has('mvn', ['-v'])) {
   process.exit(0);
 }
 
-function freePort() {
-  const script =
-    "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{process.stdout.write(String(s.address().port));s.close()})";
-  return execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' }).trim();
-}
 const dataDir = path.join(ROOT, '.psygraph', 'bench-scale');
 const env = {
   ...process.env,
@@ -58,8 +54,7 @@ const env = {
   NEO4J_HEAP: HEAP,
   NEO4J_PAGECACHE: PAGECACHE,
 };
-const script = (name) => path.join(ROOT, 'graph', name);
-const down = () => execFileSync('bash', [script('neo4j-down.sh')], { env, stdio: 'ignore' });
+const down = () => stopNeo4j(env);
 /** Resident memory of the Neo4j JVM, from its pid file (Linux). */
 function neo4jRssMiB() {
   try {
@@ -85,14 +80,7 @@ emit({
 
 down(); // a previous, interrupted run
 rmSync(path.join(dataDir, 'neo4j'), { recursive: true, force: true });
-const uri = execFileSync('bash', [script('neo4j-up.sh')], {
-  env,
-  encoding: 'utf8',
-  stdio: ['ignore', 'pipe', 'inherit'],
-})
-  .trim()
-  .split('\n')
-  .pop();
+const uri = startNeo4j(env);
 const { Neo4jStore } = await import('../dist/store/neo4j-store.js');
 const { sampleInDatabase } = await import('../dist/store/neo4j-walk.js');
 const store = await Neo4jStore.connect({ uri });

@@ -1,6 +1,6 @@
 // npm run bench: prints one JSON line per measurement, each with the figure, its target where one
 // exists, and the comparison measured in the same run. Runs on the built code (dist/).
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,6 +10,7 @@ import { buildSamplerView } from '../dist/sample/view.js';
 import { syntheticCatalog } from '../dist/sample/synthetic.js';
 import { loadSeed } from '../dist/store/seed.js';
 import { MemoryStore } from '../dist/store/memory-store.js';
+import { freePort, startNeo4j, stopNeo4j } from './neo4j.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const machine = `${os.cpus()[0]?.model ?? 'cpu'} x${os.cpus().length}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}`;
@@ -24,11 +25,6 @@ async function timeAsync(fn) {
   const t = performance.now();
   const value = await fn();
   return { ms: performance.now() - t, value };
-}
-function freePort() {
-  const script =
-    "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{process.stdout.write(String(s.address().port));s.close()})";
-  return execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' }).trim();
 }
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const round = (x, d = 1) => Math.round(x * 10 ** d) / 10 ** d;
@@ -115,14 +111,7 @@ const env = {
   PSYGRAPH_DATA_DIR: path.join(ROOT, '.psygraph', 'bench'),
 };
 if (!neo4jUri && spawnSync('java', ['-version'], { stdio: 'ignore' }).status === 0) {
-  neo4jUri = execFileSync('bash', [path.join(ROOT, 'graph', 'neo4j-up.sh')], {
-    env,
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'inherit'],
-  })
-    .trim()
-    .split('\n')
-    .pop();
+  neo4jUri = startNeo4j(env);
   started = true;
 }
 if (neo4jUri) {
@@ -176,7 +165,7 @@ if (neo4jUri) {
     });
   } finally {
     await store.close();
-    if (started) execFileSync('bash', [path.join(ROOT, 'graph', 'neo4j-down.sh')], { env, stdio: 'ignore' });
+    if (started) stopNeo4j(env);
   }
 } else {
   emit({ bench: 'store', backend: 'neo4j', skipped: 'no NEO4J_URI and no Java for the local launcher' });

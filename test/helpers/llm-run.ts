@@ -2,12 +2,11 @@
  * The built CLI's LLM commands against an OpenAI-compatible server (the fake one, or a real local
  * llama-server): a test catalog in a seed dir, drafts sampled from it, and a runner.
  */
-import { spawn } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { sampleScenarios } from '../../src/sample/sample.js';
 import { miniCatalog, writeSeedDir } from './catalog.js';
-import { CLI } from './cli.js';
+import { runCli } from './cli.js';
 
 export interface Run {
   code: number | null;
@@ -40,17 +39,9 @@ export async function llmWorkspace(dir: string): Promise<LlmWorkspace> {
       return file;
     },
     run(args, env, dataDir) {
-      return new Promise((resolve, reject) => {
-        const child = spawn(process.execPath, [CLI, '--seed-dir', seedDir, '--data-dir', dataDir, ...args], {
-          env: { ...process.env, PSYGRAPH_STORE: '', OPENAI_API_KEY: 'test', ...env },
-          stdio: ['ignore', 'pipe', 'pipe'],
-        });
-        let stdout = '';
-        let stderr = '';
-        child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-        child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-        child.on('error', reject);
-        child.on('close', (code) => resolve({ code, stdout, stderr }));
+      return runCli(['--seed-dir', seedDir, '--data-dir', dataDir, ...args], {
+        OPENAI_API_KEY: 'test',
+        ...env,
       });
     },
   };
