@@ -468,12 +468,10 @@ export class MemoryStore implements GraphStore {
   }
 
   async scenarioIdLookup(): Promise<IdLookup> {
-    return {
-      has: (id: string) => {
-        const conn = this.refresh();
-        return conn ? this.guard(() => conn.q.hasScenario.get(id) !== undefined) : false;
-      },
-    };
+    // one connection for the whole lookup: each query reads the latest commit by itself
+    const conn = this.refresh();
+    if (!conn) return new Set<string>();
+    return { has: (id: string) => this.guard(() => conn.q.hasScenario.get(id) !== undefined) };
   }
 
   async listScenarioIds(): Promise<string[]> {
