@@ -9,5 +9,7 @@ export default defineConfig({
     hookTimeout: 240_000,
     pool: 'forks',
     globalSetup: ['test/setup/neo4j.ts'],
+    // the default output, then one plain closing line with the counts (test/setup/closing-line.ts)
+    reporters: ['default', './test/setup/closing-line.ts'],
   },
 });

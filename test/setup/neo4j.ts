@@ -68,6 +68,8 @@ export default function setup(project: TestProject): (() => void) | undefined {
   const uri = out.trim().split('\n').pop() ?? `bolt://127.0.0.1:${env.NEO4J_BOLT_PORT}`;
   project.provide('neo4jUri', uri);
   return () => {
-    if (!wasRunning) execFileSync('bash', [script('neo4j-down.sh')], { env, stdio: 'inherit' });
+    // quiet unless it fails, so that the run's last line stays the test count (closing-line.ts)
+    if (!wasRunning)
+      execFileSync('bash', [script('neo4j-down.sh')], { env, stdio: ['ignore', 'ignore', 'inherit'] });
   };
 }
