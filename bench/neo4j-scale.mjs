@@ -102,6 +102,14 @@ try {
     matches: hashed.value === hash,
     note: 'graphHash streamed from the stored documents; the CLI and API stamp in-database scenarios with it',
   });
+  const kept = await timeAsync(() => store.contentHash());
+  emit({
+    step: 'contentHash kept',
+    ms: round(kept.ms),
+    matches: kept.value === hash,
+    comparison: `${round(hashed.ms)} ms to compute it above`,
+    note: 'the hash kept in :GraphMeta for this version of the graph, checked against count-store counts',
+  });
 
   const N = 11359;
   // in-database first, while the client holds no snapshot (its memory is the batch's walks)

@@ -6,7 +6,7 @@ import { writeFile } from 'node:fs/promises';
 import { type AddressInfo, type Socket, connect, createServer } from 'node:net';
 import path from 'node:path';
 import neo4j from 'neo4j-driver';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { exportGraph } from '../src/analysis/export.js';
 import { findPaths } from '../src/analysis/paths.js';
 import { splitCypherStatements } from '../src/store/cypher-script.js';
@@ -170,6 +170,40 @@ describe.skipIf(!uri)('Neo4j backend', () => {
 
     it('hashes the stored graph without loading it, as graphHash does', async () => {
       expect(await store.contentHash()).toBe(hash);
+    });
+
+    it('keeps the graph hash until the graph changes, through psygraph or other Cypher', async () => {
+      const computed = vi.spyOn(store, 'computeContentHash');
+      try {
+        expect(await store.contentHash()).toBe(hash);
+        computed.mockClear();
+        expect(await store.contentHash()).toBe(hash);
+        expect(computed).not.toHaveBeenCalled();
+
+        // a write through the store drops the kept hash in its own transaction
+        const original = catalog.relations[0]!;
+        const edited = { ...original, rationale: `${original.rationale} (edited)` };
+        await store.upsertRelations([edited]);
+        const relations = catalog.relations.map((r) => (r.id === original.id ? edited : r));
+        expect(await store.contentHash()).toBe(graphHash(catalog.patterns, relations));
+        expect(computed).toHaveBeenCalledTimes(1);
+        await store.upsertRelations([original]);
+        expect(await store.contentHash()).toBe(hash);
+
+        // a relation removed with other Cypher changes the counts the kept hash is checked against
+        const driver = neo4j.driver(uri!);
+        try {
+          await driver.executeQuery('MATCH ()-[r {id: $id}]->() DELETE r', { id: original.id });
+        } finally {
+          await driver.close();
+        }
+        const without = catalog.relations.filter((r) => r.id !== original.id);
+        expect(await store.contentHash()).toBe(graphHash(catalog.patterns, without));
+        await store.upsertRelations([original]);
+        expect(await store.contentHash()).toBe(hash);
+      } finally {
+        computed.mockRestore();
+      }
     });
 
     it('keeps EXCLUDES pairs, between edges and near-twins apart and within edges together, under every strategy and conflict mode', async () => {

@@ -254,6 +254,7 @@ export class Neo4jStore implements GraphStore {
     await this.transaction(async (tx) => {
       await mergePatterns(tx, patterns);
       await renumberPatterns(tx);
+      await graphChanged(tx);
     });
   }
 
@@ -267,6 +268,7 @@ export class Neo4jStore implements GraphStore {
         { ids: [...ids] },
       );
       await renumberPatterns(tx);
+      await graphChanged(tx);
       return Number(res.records[0]?.get('n') ?? 0);
     });
   }
@@ -274,7 +276,10 @@ export class Neo4jStore implements GraphStore {
   async upsertRelations(input: readonly Relation[]): Promise<void> {
     const relations = parseRelations(input);
     await this.checkWrite({ relations });
-    await this.transaction((tx) => mergeRelations(tx, relations));
+    await this.transaction(async (tx) => {
+      await mergeRelations(tx, relations);
+      await graphChanged(tx);
+    });
   }
 
   async deleteRelations(ids: readonly string[]): Promise<number> {
@@ -288,6 +293,7 @@ export class Neo4jStore implements GraphStore {
         );
         removed += Number(res.records[0]?.get('n') ?? 0);
       }
+      await graphChanged(tx);
       return removed;
     });
   }
@@ -330,6 +336,7 @@ export class Neo4jStore implements GraphStore {
       await mergeSituations(tx, next.situations);
       await mergeRelations(tx, next.relations);
       await renumberPatterns(tx);
+      await graphChanged(tx);
     });
     return {
       patterns: next.patterns.length,
@@ -340,11 +347,49 @@ export class Neo4jStore implements GraphStore {
   }
 
   /**
-   * graphHash of the stored graph without loading it: the stored canonical documents streamed in
-   * id order through one sha256 (the same bytes `graphHash` hashes), so memory stays flat on a
-   * graph too big to snapshot. The in-database sampler stamps scenarios with it.
+   * graphHash of the stored graph without loading it. The hash is kept in one `:GraphMeta` node
+   * beside the version that every graph write of this store bumps (in the write's own
+   * transaction), so it is computed once per version of the graph, not once per request: see
+   * `computeContentHash`. The kept hash is stored only if no write committed while it was
+   * computed (the version is compared in the same statement that stores it), and it is also
+   * checked against the pattern and relation counts, so that an edit made with other Cypher that
+   * adds or removes something is noticed. An edit made with other Cypher that only changes a
+   * document is not: reset the kept hash then with `MATCH (m:GraphMeta) DELETE m`.
    */
   async contentHash(): Promise<string> {
+    // counts by label and by relationship type come from Neo4j's count store, not a scan
+    const [[meta], patterns, ...relations] = await Promise.all([
+      this.read(
+        `MATCH (m:GraphMeta {id: 'graph'}) RETURN m.version AS version, m.hash AS hash, m.counts AS counts`,
+      ),
+      this.read('MATCH (p:Pattern) RETURN count(p) AS n'),
+      ...RELATION_TYPES.map((type) => this.read(`MATCH ()-[r:${type}]->() RETURN count(r) AS n`)),
+    ]);
+    const version = Number(meta?.version ?? 0);
+    const now = [patterns, ...relations].map((rows) => Number(rows[0]?.n ?? 0));
+    const counts = (meta?.counts as unknown[] | null | undefined)?.map(Number);
+    if (typeof meta?.hash === 'string' && counts?.join() === now.join()) return meta.hash;
+    const hash = await this.computeContentHash();
+    try {
+      await this.write(
+        `MERGE (m:GraphMeta {id: 'graph'}) ON CREATE SET m.version = 0
+         WITH m WHERE m.version = $version
+         SET m.hash = $hash, m.counts = $counts`,
+        { version: neo4j.int(version), hash, counts: now.map((n) => neo4j.int(n)) },
+      );
+    } catch (err) {
+      // a read-only user or a follower that takes no writes: the hash is still right, just not kept
+      if (this.unavailable(err) !== err) throw this.unavailable(err);
+    }
+    return hash;
+  }
+
+  /**
+   * The stored canonical documents streamed in id order through one sha256 (the same bytes
+   * `graphHash` hashes), so memory stays flat on a graph too big to snapshot. The in-database
+   * sampler stamps scenarios with it.
+   */
+  async computeContentHash(): Promise<string> {
     const hash = createHash('sha256');
     const session = this.driver.session({
       defaultAccessMode: neo4j.session.READ,
@@ -389,6 +434,7 @@ export class Neo4jStore implements GraphStore {
     for (const r of relations)
       if (!ids.has(r.source) || !ids.has(r.target))
         throw new Error(`relation ${r.id}: unknown endpoint ${ids.has(r.source) ? r.target : r.source}`);
+    await this.transaction(graphChanged);
     const sorted = patterns.map(patternRow).sort((a, b) => (a.id < b.id ? -1 : 1));
     for (const rows of batches(
       sorted.map((r, i) => ({ ...r, props: { ...r.props, idx: i } })),
@@ -408,6 +454,8 @@ export class Neo4jStore implements GraphStore {
         );
       }
     }
+    // again after the last batch: a hash taken while the load ran must not be kept
+    await this.transaction(graphChanged);
     return { patterns: patterns.length, relations: relations.length };
   }
 
@@ -475,17 +523,27 @@ export class Neo4jStore implements GraphStore {
   async runScript(statements: readonly string[]): Promise<void> {
     await this.transaction(async (tx) => {
       for (const statement of statements) await tx.run(statement);
+      await graphChanged(tx);
     });
   }
 
   /** Removes everything psygraph stored (tests and `load --prune` from scratch). */
   async clear(): Promise<void> {
-    await this.write('MATCH (n) WHERE n:Pattern OR n:Situation OR n:Scenario DETACH DELETE n');
+    await this.write('MATCH (n) WHERE n:Pattern OR n:Situation OR n:Scenario OR n:GraphMeta DETACH DELETE n');
   }
 
   async close(): Promise<void> {
     await this.driver.close();
   }
+}
+
+/** Marks the graph changed: bumps the version the kept graph hash is tied to, and drops the hash. */
+async function graphChanged(tx: ManagedTransaction): Promise<void> {
+  await tx.run(
+    `MERGE (m:GraphMeta {id: 'graph'})
+     SET m.version = coalesce(m.version, 0) + 1
+     REMOVE m.hash, m.counts`,
+  );
 }
 
 function* batches<T>(items: readonly T[], size = BATCH): Generator<T[]> {
