@@ -16,6 +16,7 @@ import {
   aggregateEnsemble,
   majorityVote,
   padConversation,
+  probeReport,
   rewriteProblems,
   shuffleChecklist,
 } from '../src/llm/index.js';
@@ -76,6 +77,11 @@ async function withServer<T>(script: Responder, fn: (server: FakeServer) => Prom
     await server.close();
   }
 }
+
+/** Samples: the characters that carry patterns, over all conversations. */
+const sampleCount = async () =>
+  (await jsonLines<Scenario>(synthesized)).flatMap((s) => s.characters.filter((c) => c.patterns.length))
+    .length;
 
 const env = (server: FakeServer) => ({ OPENAI_BASE_URL: server.url, PSYGRAPH_MODEL: 'gpt-4o-mini' });
 
@@ -183,6 +189,22 @@ describe('bias probe variants (pure)', () => {
     const kind = [turns[0]!, turns[1]!, { char: 'Maya', content: '(Smiles) I am being so agreeable.' }];
     expect(rewriteProblems(turns, kind, 'Maya', ['Agreeableness'])).toEqual([]);
     expect(rewriteProblems(turns, kind, 'Maya', ['agreeable'])[0]).toMatch(/names the pattern "agreeable"/);
+  });
+});
+
+describe('probe report (pure)', () => {
+  it('one sample gives no interval: inconclusive, never passed', () => {
+    const line = (shift: number) =>
+      ({
+        variants: { desirability: { shift: { ipe: shift, mpd: null } } },
+        judgeModel: 'j',
+      }) as unknown as ProbeLine;
+    const one = probeReport([line(-100)], { seed: 1, resamples: 200 });
+    expect(one.probes[0]).toMatchObject({ probe: 'desirability', verdict: 'inconclusive' });
+    const two = probeReport([line(-100), line(-50)], { seed: 1, resamples: 200 });
+    expect(two.probes[0]).toMatchObject({ verdict: 'passed', ipe: { value: -75, n: 2 } });
+    const mixed = probeReport([line(-100), line(50)], { seed: 1, resamples: 200 });
+    expect(mixed.probes[0]).toMatchObject({ verdict: 'inconclusive', reason: 'the interval includes 0' });
   });
 });
 
@@ -363,12 +385,13 @@ describe('judge --judge-model a,b,c', () => {
         child.kill('SIGKILL');
         await closed;
         const before = await jsonLines(file);
+        // killed mid-batch: some samples written, not all
+        expect(before.length).toBeLessThan(await sampleCount());
         const resumed = await ws.run(args, env(server), data('d-kill'));
         expect(resumed.code, resumed.stderr).toBe(0);
         expect(resumed.stderr).toMatch(new RegExp(`skipped ${before.length} already done`));
         const after = await jsonLines<EnsembleJudgement>(file);
-        const all = await jsonLines(path.join(ws.dir, 'ensemble.jsonl'));
-        expect(after.length).toBe(all.length);
+        expect(after.length).toBe(await sampleCount());
         expect(new Set(after.map((l) => l.id)).size).toBe(after.length);
         expect(after.slice(0, before.length)).toEqual(before);
         for (const l of after) expect(l.ensemble.judgements).toHaveLength(3);
@@ -597,11 +620,12 @@ describe('probe-judge', () => {
         child.kill('SIGKILL');
         await closed;
         const before = await jsonLines(out);
+        expect(before.length).toBeLessThan(await sampleCount());
         const resumed = await ws.run(args, env(server), data('d-pk'));
         expect(resumed.code, resumed.stderr).toBe(0);
         expect(resumed.stderr).toMatch(new RegExp(`skipped ${before.length} already done`));
         const after = await jsonLines<ProbeLine>(out);
-        expect(after.length).toBe((await jsonLines(path.join(ws.dir, 'probe-faithful.jsonl'))).length);
+        expect(after.length).toBe(await sampleCount());
         expect(new Set(after.map((l) => l.id)).size).toBe(after.length);
         for (const l of after) expect(l.probes).toEqual(['order', 'padding']);
         expect(resumed.stdout).not.toContain('desirability');
@@ -632,6 +656,10 @@ describe('probe-judge', () => {
       const all = await dry('order,padding,desirability');
       expect(one.code, one.stderr).toBe(0);
       expect(cost(all)).toBeGreaterThan(cost(one) * 2);
+      expect(server.requests.length).toBe(0);
+      const capped = await ws.run([...base, '--max-cost', '0.000001'], env(server), data('d-cap'));
+      expect(capped.code).toBe(2);
+      expect(capped.stderr).toMatch(/--max-cost: the next call .* stopped before sending it/);
       expect(server.requests.length).toBe(0);
     });
   });

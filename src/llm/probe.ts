@@ -336,7 +336,8 @@ export function probeReport(
       bootstrap(xs, mean, { seed: options.seed + 2 * k + offset, resamples: options.resamples });
     const ipe = ci(shifts('ipe'), 0);
     const mpd = ci(shifts('mpd'), 1);
-    const undefinedCi = Number.isNaN(ipe.lo) || Number.isNaN(ipe.hi);
+    // one sample resamples to itself: an interval of no width that says nothing
+    const undefinedCi = ipe.n < 2 || Number.isNaN(ipe.lo) || Number.isNaN(ipe.hi);
     if (probe === 'desirability') {
       const expected = 'IPE lower on the pleasant rewrite (shift < 0)';
       if (undefinedCi)
