@@ -27,7 +27,7 @@ import { type LlmFlags, addLlmOptions, addMaxTokensOption, clientFor, modelOf } 
 import { finish, reporting } from './report.js';
 
 interface ProbeFlags extends LlmFlags {
-  probes: Probe[];
+  probes?: Probe[];
   seed: number;
   json?: boolean;
 }
@@ -53,9 +53,11 @@ export function registerProbeCommand(program: Command, ctx: CliContext): void {
     `${JUDGE_MAX_TOKENS} per judge call, 3000 per rewrite`,
   )
     .option('--judge-model <name>', 'the judge to probe (env PSYGRAPH_JUDGE_MODEL; default --model)')
-    .option('--probes <list>', `which probes, comma-separated (${PROBES.join(', ')})`, parseProbes, [
-      ...PROBES,
-    ] as Probe[])
+    .option(
+      '--probes <list>',
+      `which probes, comma-separated: ${PROBES.join(', ')} (default: all three)`,
+      parseProbes,
+    )
     .option(
       '--seed <s>',
       'seed of the item shuffle and the bootstrap',
@@ -70,7 +72,8 @@ export function registerProbeCommand(program: Command, ctx: CliContext): void {
     )
     .option('--checklists <file>', 'checklists from psygraph checklist (default: compiled from the graph)')
     .option('--json', 'print the report as JSON')
-    .action(async (flags: ProbeFlags, cmd: Command) => {
+    .action(async (given: ProbeFlags, cmd: Command) => {
+      const flags = { ...given, probes: given.probes ?? [...PROBES] };
       const judges = judgeModelsOf(flags, ctx);
       if (judges.length > 1)
         throw new InvalidInputError(
