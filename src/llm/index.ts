@@ -14,3 +14,5 @@ export * from './retry.js';
 export * from './scene.js';
 export * from './synthesize.js';
 export * from './calibration.js';
+export * from './ensemble.js';
+export * from './probe.js';

@@ -5,7 +5,8 @@ import { resolveScenario } from '../../../prompt/index.js';
 import type { CliContext } from '../../context.js';
 import { parseNumberIn } from '../../options.js';
 import { checklistsFor, inputs, withConversation } from './inputs.js';
-import { type LlmFlags, addLlmOptions, addMaxTokensOption, clientFor, modelOf } from './options.js';
+import { checkOutJudges, judgeModelsOf, runEnsembleJudge } from './ensemble.js';
+import { type LlmFlags, addLlmOptions, addMaxTokensOption, clientFor } from './options.js';
 import { finish, printResults, reporting } from './report.js';
 
 export function registerJudgeCommand(program: Command, ctx: CliContext): void {
@@ -20,12 +21,17 @@ export function registerJudgeCommand(program: Command, ctx: CliContext): void {
       'judge sampling temperature, recorded on each judgement (default: the server default)',
       parseNumberIn('--temperature', 0, 2),
     )
+    .option(
+      '--judge-model <names>',
+      'the judge, or several separated by commas for an ensemble (env PSYGRAPH_JUDGE_MODEL; default --model)',
+    )
     .option('--runs <k>', 'judge runs per sample (mean ± SD)', parseNumberIn('--runs', 1, 20, true), 3)
     .option('--checklists <file>', 'checklists from psygraph checklist (default: compiled from the graph)')
     .action(async (flags: LlmFlags, cmd: Command) => {
+      const judges = judgeModelsOf(flags, ctx);
+      await checkOutJudges(flags.out, judges);
       const { scenarios, pctx } = await inputs(flags, cmd, ctx);
       const checklist = await checklistsFor(flags, withConversation(scenarios, 'judge'), pctx);
-      const client = await clientFor(flags, cmd, ctx, modelOf(flags, ctx), new CostBudget(flags.maxCost));
       const items = scenarios.flatMap((s) =>
         // scene partners carry no pattern, so there is nothing of theirs to judge
         resolveScenario(s, pctx)
@@ -36,6 +42,8 @@ export function registerJudgeCommand(program: Command, ctx: CliContext): void {
             character: c.label,
           })),
       );
+      if (judges.length > 1) return runEnsembleJudge(flags, cmd, ctx, judges, items, checklist);
+      const client = await clientFor(flags, cmd, ctx, judges[0], new CostBudget(flags.maxCost));
       const summary = await runBatch({
         label: 'judge',
         items,
