@@ -1,9 +1,10 @@
 /** psygraph judge: score each character of each conversation; print IPE / MPD. */
 import type { Command } from 'commander';
-import { CostBudget, JUDGE_MAX_TOKENS, judgeCharacter, runBatch } from '../../../llm/index.js';
+import { CostBudget, JUDGE_MAX_TOKENS, judgeCharacter } from '../../../llm/index.js';
 import { resolveScenario } from '../../../prompt/index.js';
 import type { CliContext } from '../../context.js';
 import { parseNumberIn } from '../../options.js';
+import { addBatchOptions, runItems } from './batch.js';
 import { checklistsFor, inputs, withConversation } from './inputs.js';
 import { type LlmFlags, addLlmOptions, addMaxTokensOption, clientFor, modelOf } from './options.js';
 import { finish, printResults, reporting } from './report.js';
@@ -11,7 +12,9 @@ import { finish, printResults, reporting } from './report.js';
 export function registerJudgeCommand(program: Command, ctx: CliContext): void {
   addMaxTokensOption(
     addLlmOptions(
-      program.command('judge').description('score each character of each conversation; print IPE / MPD'),
+      addBatchOptions(program.command('judge')).description(
+        'score each character of each conversation; print IPE / MPD',
+      ),
     ),
     `${JUDGE_MAX_TOKENS}`,
   )
@@ -36,7 +39,7 @@ export function registerJudgeCommand(program: Command, ctx: CliContext): void {
             character: c.label,
           })),
       );
-      const summary = await runBatch({
+      const summary = await runItems(flags, client, ctx, {
         label: 'judge',
         items,
         out: flags.out,
