@@ -27,6 +27,7 @@ import {
   type BatchRequestLine,
 } from './batch-collector.js';
 import { UsageSchema } from './cache.js';
+import { InvalidReplyError } from './errors.js';
 import type { LlmClient } from './client.js';
 
 /** The batch ended without its results (failed, expired or cancelled): not the caller's fault. */
@@ -277,8 +278,11 @@ export async function runBatchApi<I extends { id: string }>(
     requestFiles: [],
   };
   let first = true;
+  const failed = new Set<string>();
+  let waited = new Set<string>();
   for (;;) {
     let incomplete: Batch | undefined;
+    let answered = 0;
     if (state.pending) {
       const { batchId, customIds } = state.pending;
       const batch = await waitForBatch(client, batchId, options as unknown as BatchApiOptions<never>);
@@ -291,11 +295,30 @@ export async function runBatchApi<I extends { id: string }>(
       }
       // an expired or cancelled batch still returns what it finished: keep that, then stop
       if (batch.status !== 'completed') incomplete = batch;
-      collector.receive(await downloadReplies(client, batch, incomplete ? undefined : customIds));
+      const replies = await downloadReplies(client, batch, incomplete ? undefined : customIds);
+      answered = [...replies.values()].filter((r) => !('error' in r)).length;
+      collector.receive(replies);
       summary.rounds++;
       summary.batches.push(batchId);
     }
-    const pass = await runBatch({ ...options, deferred: (err) => err instanceof BatchPending });
+    // as on the live path, an item that failed is not tried again in this run, and once --max-cost
+    // stopped a pass only the items already waiting for the batch go on
+    const waiting = new Set<string>();
+    const pass = await runBatch({
+      ...options,
+      items: options.items.filter((i) => !failed.has(i.id) && (!summary.stoppedBy || waited.has(i.id))),
+      work: async (item) => {
+        try {
+          return await options.work(item);
+        } catch (err) {
+          if (err instanceof BatchPending) waiting.add(item.id);
+          else if (err instanceof InvalidReplyError) failed.add(item.id);
+          throw err;
+        }
+      },
+      deferred: (err) => err instanceof BatchPending,
+    });
+    waited = waiting;
     if (first) {
       summary.total = pass.total;
       summary.skipped = pass.skipped;
@@ -310,7 +333,7 @@ export async function runBatchApi<I extends { id: string }>(
       state = { ...state, pending: undefined, progress: collector.progress() };
       await saveState(statePath, state);
       throw new BatchFailedError(
-        `${describeFailure(incomplete)}: kept its ${pass.written} finished item(s) in ${out}; a re-run submits the rest again`,
+        `${describeFailure(incomplete)}: its ${answered} answer(s) are kept (${pass.written} item(s) finished in ${out}); a re-run submits the rest again`,
       );
     }
     const lines = collector.take();
