@@ -352,11 +352,13 @@ export async function runBatchApi<I extends { id: string }>(
       log(`${label}: wrote ${lines.length} request(s) of round ${round} to ${requestFile}; nothing sent`);
       return summary;
     }
-    const input = await client.request(`batch request file ${requestFile}`, async (api) =>
-      api.files.create({
-        file: await toFile(Buffer.from(text), path.basename(requestFile), { type: 'application/jsonl' }),
-        purpose: 'batch',
-      }),
+    const input = await client.request(
+      `uploading ${requestFile} (--batch needs the Batch API: /v1/files, /v1/batches)`,
+      async (api) =>
+        api.files.create({
+          file: await toFile(Buffer.from(text), path.basename(requestFile), { type: 'application/jsonl' }),
+          purpose: 'batch',
+        }),
     );
     const batch = await client.request(`batch of ${requestFile}`, (api) =>
       api.batches.create({
