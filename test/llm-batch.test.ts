@@ -311,6 +311,55 @@ describe('crash and resume', () => {
     );
   });
 
+  it('a re-ask in flight survives a kill: its state (attempt, quoted errors) is in the state file', async () => {
+    const base = pipelineResponder();
+    let scenes = 0;
+    // the second batch (conversations + the re-asked scene) does not finish until the test lets it
+    let hold = true;
+    const options: FakeBatchOptions = { polls: (i) => (i === 1 && hold ? 1e9 : 1) };
+    await withServer(
+      (req, i) => (isScene(req) && scenes++ === 0 ? { content: '{"storyBackground": ""}' } : base(req, i)),
+      async (server) => {
+        const out = file('killed-reask.jsonl');
+        const data = file('data-killed-reask');
+        const child = spawn(
+          process.execPath,
+          [
+            CLI,
+            ...['--seed-dir', ws.seedDir, '--data-dir', data, 'synth', '--scenarios', drafts, '--out', out],
+            ...['--model', MODEL, ...batchArgs],
+          ],
+          {
+            env: { ...process.env, PSYGRAPH_STORE: '', OPENAI_API_KEY: 'test', OPENAI_BASE_URL: server.url },
+          },
+        );
+        const exited = new Promise((resolve) => child.on('exit', resolve));
+        while (!server.batches[1] || server.batches[1].polls < 3) await new Promise((r) => setTimeout(r, 10));
+        child.kill('SIGKILL');
+        await exited;
+        const state = JSON.parse(await readFile(`${out}.batch.json`, 'utf8')) as {
+          round: number;
+          pending: { batchId: string };
+          progress: Record<string, { attempt: number; messages: { role: string; content: string }[] }>;
+        };
+        expect(state).toMatchObject({ round: 2, pending: { batchId: 'batch_2' } });
+        const inFlight = Object.values(state.progress);
+        expect(inFlight).toHaveLength(1);
+        expect(inFlight[0]!.attempt).toBe(1);
+        expect(inFlight[0]!.messages.at(-1)!.content).toMatch(/^Your reply is not valid:/);
+
+        hold = false;
+        const resumed = await run(['synth', '--scenarios', drafts, '--out', out, ...batchArgs], server, data);
+        expect(resumed.code).toBe(0);
+        expect(resumed.stderr).toContain('synth: attaching to batch batch_2');
+        expect(await jsonLines(out)).toHaveLength(N);
+        expect(server.batches.map((b) => b.lines.length)).toEqual([N, N, 1]);
+        expect(server.requests).toHaveLength(2 * N + 1);
+      },
+      options,
+    );
+  });
+
   it('--batch-id attaches to a batch submitted by hand from the request file', async () => {
     await withServer(pipelineResponder(), async (server) => {
       const out = file('by-hand.jsonl');

@@ -35,8 +35,8 @@ export type Responder = (request: FakeRequest, index: number) => FakeReply;
 
 /** How batches end: after `polls` status looks, completed unless `outcome` says otherwise. */
 export interface FakeBatchOptions {
-  /** Status looks before the batch ends (default 2). */
-  polls?: number;
+  /** Status looks before the batch ends (default 2), or that by batch (0 for the first one created). */
+  polls?: number | ((batchIndex: number) => number);
   /** "failed": nothing comes back; "expired": only the first half of the lines is answered. */
   outcome?: (batchIndex: number) => 'completed' | 'failed' | 'expired';
 }
@@ -301,7 +301,8 @@ export async function startFakeOpenAI(
       if (!batch) return notFound(res, `no batch ${m[1]}`);
       batch.polls++;
       if (batch.status === 'validating' || batch.status === 'in_progress') {
-        if (batch.polls >= (batchOptions.polls ?? 2)) finishBatch(batch, index);
+        const polls = batchOptions.polls ?? 2;
+        if (batch.polls >= (typeof polls === 'number' ? polls : polls(index))) finishBatch(batch, index);
         else batch.status = 'in_progress';
       }
       return sendJson(res, 200, batchObject(batch));
