@@ -360,6 +360,69 @@ describe('crash and resume', () => {
     );
   });
 
+  it('a run killed between creating a batch and saving its id finds it by its input file, or creates it once', async () => {
+    await withServer(pipelineResponder(), async (server) => {
+      const openai = new OpenAI({ apiKey: 'test', baseURL: server.url });
+      // what a kill right after the upload (or right after the batch was created) leaves behind
+      const crashed = async (name: string, created: boolean) => {
+        const out = file(`${name}.jsonl`);
+        const data = file(`data-${name}`);
+        const only = await run(
+          ['synth', '--scenarios', drafts, '--out', out, '--batch', '--batch-file-only'],
+          server,
+          data,
+        );
+        expect(only.code).toBe(0);
+        const requests = `${out}.batch-1.requests.jsonl`;
+        const input = await openai.files.create({
+          file: await toFile(await readFile(requests), 'r.jsonl'),
+          purpose: 'batch',
+        });
+        if (created)
+          await openai.batches.create({
+            input_file_id: input.id,
+            endpoint: '/v1/chat/completions',
+            completion_window: '24h',
+          });
+        await writeFile(
+          `${out}.batch.json`,
+          JSON.stringify({
+            version: 1,
+            label: 'synth',
+            model: MODEL,
+            round: 0,
+            batches: [],
+            submitting: {
+              round: 1,
+              inputFileId: input.id,
+              requestFile: path.basename(requests),
+              customIds: (await requestLines(requests)).map((l) => l.custom_id),
+              startedAt: new Date().toISOString(),
+            },
+            progress: {},
+          }),
+        );
+        const r = await run(['synth', '--scenarios', drafts, '--out', out, ...batchArgs], server, data);
+        expect(r.code).toBe(0);
+        expect(await jsonLines(out)).toHaveLength(N);
+        return { r, input };
+      };
+
+      const found = await crashed('submit-created', true);
+      expect(found.r.stderr).toContain(`synth: round 1 (file ${found.input.id}) is batch batch_1`);
+      // the batch made before the kill, then the conversations' batch: none made twice, no re-upload
+      const uploads = () => [...server.files.values()].filter((f) => f.purpose === 'batch').length;
+      expect(server.batches.map((b) => b.inputFileId)).toEqual([found.input.id, expect.any(String)]);
+      expect(uploads()).toBe(2);
+
+      const made = await crashed('submit-uploaded', false);
+      expect(made.r.stderr).toContain(`synth: round 1 (file ${made.input.id}) is batch batch_3`);
+      expect(server.batches.slice(2).map((b) => b.inputFileId)).toEqual([made.input.id, expect.any(String)]);
+      expect(uploads()).toBe(4);
+      expect(server.requests).toHaveLength(4 * N);
+    });
+  });
+
   it('--batch-id attaches to a batch submitted by hand from the request file', async () => {
     await withServer(pipelineResponder(), async (server) => {
       const out = file('by-hand.jsonl');

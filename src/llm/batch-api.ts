@@ -63,6 +63,19 @@ export const BatchStateSchema = z.strictObject({
       submittedAt: z.string(),
     })
     .optional(),
+  /**
+   * A round uploaded but not yet known to be submitted: a run killed between creating the batch
+   * and saving its id finds that batch by its input file, or creates it from the same file.
+   */
+  submitting: z
+    .strictObject({
+      round: z.number().int().positive(),
+      inputFileId: z.string().min(1),
+      requestFile: z.string(),
+      customIds: z.array(z.string()),
+      startedAt: z.string(),
+    })
+    .optional(),
   /** Calls between attempts (re-asks), by reply-cache key. */
   progress: z.record(z.string(), CallProgressSchema),
 });
@@ -244,10 +257,18 @@ export async function runBatchApi<I extends { id: string }>(
     batches: [],
     progress: {},
   };
-  if (options.fileOnly && state.pending)
+  if (options.fileOnly && (state.pending || state.submitting))
     throw new InvalidInputError(
-      `--batch-file-only: ${statePath} already waits for batch ${state.pending.batchId}; run without --batch-file-only to finish it`,
+      `--batch-file-only: ${statePath} has a batch in flight; run without --batch-file-only to finish it`,
     );
+  if (state.submitting && !state.pending && !options.batchId) {
+    const batch = await finishSubmitting(client, label, state.submitting);
+    log(
+      `${label}: round ${state.submitting.round} (file ${state.submitting.inputFileId}) is batch ${batch.id}`,
+    );
+    state = submitted(state, state.submitting, batch.id);
+    await saveState(statePath, state);
+  }
   if (options.batchId) {
     if (state.pending && state.pending.batchId !== options.batchId)
       throw new InvalidInputError(
@@ -258,6 +279,7 @@ export async function runBatchApi<I extends { id: string }>(
         ...state,
         pending: { batchId: options.batchId, submittedAt: new Date().toISOString() },
         batches: [...state.batches, options.batchId],
+        submitting: undefined,
       };
       await saveState(statePath, state);
     }
@@ -360,31 +382,65 @@ export async function runBatchApi<I extends { id: string }>(
           purpose: 'batch',
         }),
     );
-    const batch = await client.request(`batch of ${requestFile}`, (api) =>
-      api.batches.create({
-        input_file_id: input.id,
-        endpoint: '/v1/chat/completions',
-        completion_window: '24h',
-        metadata: { psygraph: label, round: String(round) },
-      }),
-    );
-    state = {
-      ...state,
+    const submitting: Submitting = {
       round,
-      batches: [...state.batches, batch.id],
-      pending: {
-        batchId: batch.id,
-        inputFileId: input.id,
-        requestFile: path.basename(requestFile),
-        customIds: lines.map((l) => l.custom_id),
-        submittedAt: new Date().toISOString(),
-      },
-      progress: collector.progress(),
+      inputFileId: input.id,
+      requestFile: path.basename(requestFile),
+      customIds: lines.map((l) => l.custom_id),
+      startedAt: new Date().toISOString(),
     };
+    state = { ...state, submitting, progress: collector.progress() };
+    await saveState(statePath, state);
+    const batch = await createBatch(client, label, submitting);
     // before polling: a run killed from here on attaches to this batch instead of paying twice
+    state = submitted(state, submitting, batch.id);
     await saveState(statePath, state);
     log(
       `${label}: round ${round}: ${lines.length} request(s) in batch ${batch.id} (file ${input.id}, ${requestFile})`,
     );
   }
+}
+
+type Submitting = NonNullable<BatchState['submitting']>;
+
+const createBatch = (client: LlmClient, label: string, submitting: Submitting) =>
+  client.request(`batch of ${submitting.requestFile}`, (api) =>
+    api.batches.create({
+      input_file_id: submitting.inputFileId,
+      endpoint: '/v1/chat/completions',
+      completion_window: '24h',
+      metadata: { psygraph: label, round: String(submitting.round) },
+    }),
+  );
+
+function submitted(state: BatchState, submitting: Submitting, batchId: string): BatchState {
+  const { submitting: _done, ...rest } = state;
+  return {
+    ...rest,
+    round: submitting.round,
+    batches: [...state.batches, batchId],
+    pending: {
+      batchId,
+      inputFileId: submitting.inputFileId,
+      requestFile: submitting.requestFile,
+      customIds: submitting.customIds,
+      submittedAt: new Date().toISOString(),
+    },
+  };
+}
+
+/**
+ * After a run was killed while submitting: the batch made from its input file, if the server has
+ * one (newest first, back to a little before the upload), or a new one from the same file.
+ */
+async function finishSubmitting(client: LlmClient, label: string, submitting: Submitting): Promise<Batch> {
+  const since = Date.parse(submitting.startedAt) / 1000 - 600;
+  const found = await client.request('listing batches', async (api) => {
+    for await (const batch of api.batches.list({ limit: 100 })) {
+      if (batch.input_file_id === submitting.inputFileId) return batch;
+      if (batch.created_at < since) break;
+    }
+    return undefined;
+  });
+  return found ?? createBatch(client, label, submitting);
 }

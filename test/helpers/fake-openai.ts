@@ -50,6 +50,7 @@ export interface FakeBatch {
   lines: { custom_id: string; method: string; url: string; body: FakeRequest }[];
   status: string;
   polls: number;
+  createdAt: number;
 }
 
 export interface FakeServer {
@@ -172,7 +173,7 @@ export async function startFakeOpenAI(
     input_file_id: b.inputFileId,
     completion_window: b.completionWindow,
     status: b.status,
-    created_at: 0,
+    created_at: b.createdAt,
     request_counts: b.counts ?? { total: b.lines.length, completed: 0, failed: 0 },
     ...(b.outputFileId ? { output_file_id: b.outputFileId } : {}),
     ...(b.errorFileId ? { error_file_id: b.errorFileId } : {}),
@@ -290,9 +291,20 @@ export async function startFakeOpenAI(
           .map((l) => JSON.parse(l) as FakeBatch['lines'][number]),
         status: 'validating',
         polls: 0,
+        createdAt: Math.floor(Date.now() / 1000),
       };
       batches.push(batch);
       return sendJson(res, 200, batchObject(batch));
+    }
+    if (req.method === 'GET' && url === '/v1/batches') {
+      const data = [...batches].reverse().map(batchObject);
+      return sendJson(res, 200, {
+        object: 'list',
+        data,
+        first_id: data[0]?.id ?? null,
+        last_id: data.at(-1)?.id ?? null,
+        has_more: false,
+      });
     }
     m = /^\/v1\/batches\/([^/]+)$/.exec(url);
     if (req.method === 'GET' && m) {
