@@ -176,11 +176,6 @@ export class LlmClient {
     return this.options.batch ? batchPriceOf(this.prices, model) : priceOf(this.prices, model);
   }
 
-  /** The endpoint's base URL, for messages. */
-  get baseURL(): string {
-    return this.openai.baseURL;
-  }
-
   /**
    * Another request to the endpoint (the Batch API's files and batches), with the same retries on
    * 429 / 5xx / timeouts as a call and the same error messages.
