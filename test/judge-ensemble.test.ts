@@ -466,6 +466,13 @@ describe('judge --judge-model a,b,c', () => {
       );
       expect(unpriced.code).toBe(2);
       expect(unpriced.stderr).toMatch(/--prices: no price for judge model "judge-x"/);
+      const batched = await ws.run(
+        ['judge', '--scenarios', synthesized, '--out', path.join(ws.dir, 'bad.jsonl'), '--batch'],
+        { ...env(server), PSYGRAPH_JUDGE_MODEL: 'judge-a,judge-b' },
+        data('d1'),
+      );
+      expect(batched.code).toBe(2);
+      expect(batched.stderr).toMatch(/--batch: one judge model at a time/);
       expect(server.requests.length).toBe(0);
     });
   });

@@ -38,6 +38,11 @@ export interface BatchOptions<I extends BatchItem> {
   /** Calls one item makes, for the --dry-run estimate (which stops at each item's first call). */
   callsPerItem?: (item: I) => number;
   spent?: () => number;
+  /**
+   * Errors that put an item off rather than fail it (batch mode: its request waits for the next
+   * round); such an item is neither written nor counted as failed, and a later run picks it up.
+   */
+  deferred?: (err: unknown) => boolean;
 }
 
 export interface BatchProgress {
@@ -58,6 +63,8 @@ export interface BatchSummary {
   /** Of the failed: replies cut off at the token limit. */
   truncated: number;
   estimate: number;
+  /** Items put off (see BatchOptions.deferred). */
+  deferred: number;
   stoppedBy?: BudgetExceededError;
 }
 
@@ -78,6 +85,7 @@ export async function runBatch<I extends BatchItem>(options: BatchOptions<I>): P
     failed: 0,
     truncated: 0,
     estimate: 0,
+    deferred: 0,
   };
   const started = Date.now();
   let next = 0;
@@ -109,6 +117,10 @@ export async function runBatch<I extends BatchItem>(options: BatchOptions<I>): P
         await appendFile(options.out, JSON.stringify(line) + '\n');
         summary.written++;
       } catch (err) {
+        if (options.deferred?.(err)) {
+          summary.deferred++;
+          continue;
+        }
         if (err instanceof DryRunStop) {
           summary.estimate += err.estimate * (options.callsPerItem?.(item) ?? 1);
           continue;

@@ -10,7 +10,13 @@ import { type TokenCounter, createTokenCounter } from '../prompt/index.js';
 import { ReplyCache, type Usage, cacheKey } from './cache.js';
 import { CostBudget, DryRunStop, Semaphore } from './limits.js';
 import { InvalidReplyError, TruncatedReplyError, requestError } from './errors.js';
-import { type PriceTable, DEFAULT_PRICES, costOf, priceOf } from './prices.js';
+import { type Price, type PriceTable, DEFAULT_PRICES, batchPriceOf, costOf, priceOf } from './prices.js';
+import {
+  type BatchCollector,
+  BatchPending,
+  type BatchRequestLine,
+  batchCustomId,
+} from './batch-collector.js';
 import { DEFAULT_RETRY, type RetryPolicy, withRetries } from './retry.js';
 
 export interface ChatMessage {
@@ -68,6 +74,11 @@ export interface LlmOptions {
   dryRun?: boolean;
   /** Reply token limit for every call, over each step's own default (--max-tokens). */
   maxTokens?: number;
+  /**
+   * Batch mode (--batch): calls are queued here for the OpenAI Batch API instead of being sent,
+   * and every price is the batch rate (also for --dry-run and --max-cost).
+   */
+  batch?: BatchCollector;
   log?: (line: string) => void;
 }
 
@@ -160,10 +171,27 @@ export class LlmClient {
     return priceOf(this.prices, model) !== undefined;
   }
 
+  /** The rates calls are charged at: the batch rates in batch mode, else the live ones. */
+  priceOf(model = this.model): Price | undefined {
+    return this.options.batch ? batchPriceOf(this.prices, model) : priceOf(this.prices, model);
+  }
+
+  /**
+   * Another request to the endpoint (the Batch API's files and batches), with the same retries on
+   * 429 / 5xx / timeouts as a call and the same error messages.
+   */
+  async request<R>(what: string, fn: (api: OpenAI) => Promise<R>): Promise<R> {
+    try {
+      return await withRetries(() => fn(this.openai), this.retry, this.log, what);
+    } catch (err) {
+      throw requestError(err, what, this.openai.baseURL);
+    }
+  }
+
   /** The most a call can cost: its prompt as counted here, plus max_tokens of output. */
   estimate(messages: readonly ChatMessage[], maxTokens: number, model = this.model): number {
     const promptTokens = messages.reduce((n, m) => n + this.count(m.content) + 4, 0);
-    return costOf(priceOf(this.prices, model), promptTokens, maxTokens);
+    return costOf(this.priceOf(model), promptTokens, maxTokens);
   }
 
   async call<T>(req: CallRequest<T>): Promise<CallResult<T>> {
@@ -181,6 +209,8 @@ export class LlmClient {
         return { value: valid.value, model, promptHash, usage: hit.usage, cost: 0, cached: true };
       }
     }
+    if (this.options.batch && !this.options.dryRun)
+      return this.callInBatch(this.options.batch, request, model, key, promptHash);
     const messages = this.withFormatHint(request.messages, format);
     const usage: Usage = { promptTokens: 0, completionTokens: 0 };
     let cost = 0;
@@ -208,11 +238,7 @@ export class LlmClient {
       } finally {
         release();
       }
-      const callCost = costOf(
-        priceOf(this.prices, model),
-        reply.usage.promptTokens,
-        reply.usage.completionTokens,
-      );
+      const callCost = costOf(this.priceOf(model), reply.usage.promptTokens, reply.usage.completionTokens);
       this.budget.charge(callCost);
       this.record(reply.usage, callCost);
       usage.promptTokens += reply.usage.promptTokens;
@@ -232,17 +258,107 @@ export class LlmClient {
       }
       errors = valid.errors;
       this.log(`llm: ${request.label ?? format.name}: invalid reply (${errors.slice(0, 3).join('; ')})`);
-      messages.push(
-        { role: 'assistant', content: reply.text },
-        {
-          role: 'user',
-          content: `Your reply is not valid:\n${errors.map((e) => `- ${e}`).join('\n')}\nReply again in full, fixing these problems, and nothing else.`,
-        },
-      );
+      messages.push(...repairMessages(reply.text, errors));
     }
     throw new InvalidReplyError(
       `${request.label ?? format.name}: ${model} gave no valid reply in ${attempts} attempt(s): ${errors.slice(0, 3).join('; ')}`,
     );
+  }
+
+  /**
+   * One step of a call in batch mode. Without its reply yet, the request is queued (after the same
+   * --max-cost reservation as a live call) and BatchPending thrown. With it, the reply is checked
+   * exactly as a live one: valid → cached and returned; invalid → the re-ask is queued for the next
+   * round, or the call fails once its attempts are used up; cut off → fails as truncated.
+   */
+  private async callInBatch<T>(
+    batch: BatchCollector,
+    request: CallRequest<T>,
+    model: string,
+    key: string,
+    promptHash: string,
+  ): Promise<CallResult<T>> {
+    const { format } = request;
+    const label = request.label ?? format.name;
+    const attempts = 1 + (request.maxRepairs ?? 1);
+    const progress = batch.progressFor(key) ?? {
+      attempt: 0,
+      messages: this.withFormatHint(request.messages, format),
+      usage: { promptTokens: 0, completionTokens: 0 },
+      cost: 0,
+    };
+    const customId = batchCustomId(key, progress.attempt);
+    const reply = batch.reply(customId);
+    if (!reply) {
+      if (!batch.isQueued(customId)) {
+        const release = this.budget.reserve(this.estimate(progress.messages, request.maxTokens, model));
+        batch.queue(this.batchLine(customId, model, progress.messages, request), release);
+      }
+      throw new BatchPending(label);
+    }
+    if ('error' in reply) {
+      batch.finished(key);
+      throw new InvalidReplyError(`${label}: the batch has no reply for this request: ${reply.error}`);
+    }
+    const callCost = costOf(this.priceOf(model), reply.usage.promptTokens, reply.usage.completionTokens);
+    if (batch.consume(customId)) {
+      this.budget.charge(callCost);
+      this.record(reply.usage, callCost);
+    }
+    const usage: Usage = {
+      promptTokens: progress.usage.promptTokens + reply.usage.promptTokens,
+      completionTokens: progress.usage.completionTokens + reply.usage.completionTokens,
+    };
+    const cost = progress.cost + callCost;
+    if (reply.finishReason === 'length') {
+      batch.finished(key);
+      this.stats.truncated++;
+      throw new TruncatedReplyError(
+        `${label}: ${model}'s reply was cut off at the ${request.maxTokens}-token limit (finish_reason "length") after ${reply.usage.completionTokens} token(s); nothing saved (raise --max-tokens)`,
+      );
+    }
+    const read = parseJson(reply.text, format);
+    const valid = read.ok ? validate(read.value, format) : read;
+    if (valid.ok) {
+      await this.cache.put({ key, model, value: valid.value, usage, createdAt: new Date().toISOString() });
+      batch.finished(key);
+      return { value: valid.value, model, promptHash, usage, cost, cached: false };
+    }
+    this.log(`llm: ${label}: invalid reply (${valid.errors.slice(0, 3).join('; ')})`);
+    if (progress.attempt + 1 >= attempts) {
+      batch.finished(key);
+      throw new InvalidReplyError(
+        `${label}: ${model} gave no valid reply in ${attempts} attempt(s): ${valid.errors.slice(0, 3).join('; ')}`,
+      );
+    }
+    const next = {
+      attempt: progress.attempt + 1,
+      messages: [...progress.messages, ...repairMessages(reply.text, valid.errors)],
+      usage,
+      cost,
+    };
+    batch.setProgress(key, next);
+    const nextId = batchCustomId(key, next.attempt);
+    if (!batch.isQueued(nextId)) {
+      const release = this.budget.reserve(this.estimate(next.messages, request.maxTokens, model));
+      batch.queue(this.batchLine(nextId, model, next.messages, request), release);
+    }
+    throw new BatchPending(label);
+  }
+
+  /** A Batch API request line: the same body the live path sends. */
+  private batchLine<T>(
+    customId: string,
+    model: string,
+    messages: ChatMessage[],
+    request: CallRequest<T>,
+  ): BatchRequestLine {
+    return {
+      custom_id: customId,
+      method: 'POST',
+      url: '/v1/chat/completions',
+      body: this.requestBody(model, messages, request),
+    };
   }
 
   private record(usage: Usage, cost: number): void {
@@ -263,11 +379,8 @@ export class LlmClient {
     return copy;
   }
 
-  private async send<T>(
-    model: string,
-    messages: ChatMessage[],
-    request: CallRequest<T>,
-  ): Promise<{ text: string; usage: Usage; finishReason: string | null }> {
+  /** The chat-completions request body of a call, live or in a batch. */
+  private requestBody<T>(model: string, messages: ChatMessage[], request: CallRequest<T>) {
     const { format } = request;
     const response_format = format.fromText
       ? undefined
@@ -277,7 +390,7 @@ export class LlmClient {
             type: 'json_schema',
             json_schema: { name: format.name, schema: jsonSchemaOf(format.schema), strict: false },
           } as const);
-    const body = {
+    return {
       model,
       messages,
       ...(usesCompletionTokens(model)
@@ -286,6 +399,14 @@ export class LlmClient {
       ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
       ...(response_format ? { response_format } : {}),
     };
+  }
+
+  private async send<T>(
+    model: string,
+    messages: ChatMessage[],
+    request: CallRequest<T>,
+  ): Promise<{ text: string; usage: Usage; finishReason: string | null }> {
+    const body = this.requestBody(model, messages, request);
     const counted = (text: string): Usage => ({
       promptTokens: messages.reduce((n, m) => n + this.count(m.content) + 4, 0),
       completionTokens: this.count(text),
@@ -319,4 +440,15 @@ export class LlmClient {
       finishReason: completion.choices[0]?.finish_reason ?? null,
     };
   }
+}
+
+/** The re-ask after an invalid reply: the reply itself, then its errors quoted back. */
+function repairMessages(text: string, errors: readonly string[]): ChatMessage[] {
+  return [
+    { role: 'assistant', content: text },
+    {
+      role: 'user',
+      content: `Your reply is not valid:\n${errors.map((e) => `- ${e}`).join('\n')}\nReply again in full, fixing these problems, and nothing else.`,
+    },
+  ];
 }

@@ -1,4 +1,6 @@
 export * from './batch.js';
+export * from './batch-api.js';
+export * from './batch-collector.js';
 export * from './cache.js';
 export * from './checklist.js';
 export * from './client.js';

@@ -14,6 +14,7 @@ import {
   canonicalJson,
   sha256,
 } from '../model/index.js';
+import { BatchPending } from './batch-collector.js';
 import type { ChecklistRecord, CheckItem } from './checklist.js';
 import { CheckItemSchema } from './checklist.js';
 import { type CallResult, type LlmClient, type ReplyFormat, jsonSchemaOf } from './client.js';
@@ -170,10 +171,8 @@ export async function judgeCharacter(
     `Reply with "scores": an object with one key per item id above (${items.length} in all).`,
   ].join('\n\n');
   const maxTokens = target.maxTokens ?? client.options.maxTokens ?? JUDGE_MAX_TOKENS;
-  const calls: CallResult<JudgeReply>[] = [];
-  const runs: ScoredItem[][] = [];
-  for (let run = 0; run < target.runs; run++) {
-    const call = await client.call({
+  const ask = (run: number) =>
+    client.call({
       messages: [
         { role: 'system', content: JUDGE_SYSTEM },
         { role: 'user', content: user },
@@ -185,10 +184,11 @@ export async function judgeCharacter(
       ...(target.judgeModel ? { model: target.judgeModel } : {}),
       label: `judge ${target.scenario.id} ${target.character} run ${run + 1}`,
     });
-    const scores = call.value.scores;
-    runs.push(items.map((i) => ({ ...i, score: scores[i.id]!.score, evidence: scores[i.id]!.evidence })));
-    calls.push(call);
-  }
+  const calls = client.options.batch ? await allRuns(target.runs, ask) : [];
+  if (!client.options.batch) for (let run = 0; run < target.runs; run++) calls.push(await ask(run));
+  const runs: ScoredItem[][] = calls.map(({ value: { scores } }) =>
+    items.map((i) => ({ ...i, score: scores[i.id]!.score, evidence: scores[i.id]!.evidence })),
+  );
   const judgement: Judgement = {
     id: target.id ?? `${target.scenario.id}:${target.character}`,
     scenarioId: target.scenario.id,
@@ -209,6 +209,17 @@ export async function judgeCharacter(
     cost: costOfCalls(calls),
   };
   return { judgement, calls };
+}
+
+/**
+ * Batch mode: the k runs are asked at once, so that their requests go into the same batch round;
+ * every call settles before the item is put off or fails (a real error over a pending one).
+ */
+async function allRuns<R>(runs: number, ask: (run: number) => Promise<R>): Promise<R[]> {
+  const settled = await Promise.allSettled(Array.from({ length: runs }, (_, run) => ask(run)));
+  const errors = settled.flatMap((s) => (s.status === 'rejected' ? [s.reason as unknown] : []));
+  if (errors.length) throw errors.find((e) => !(e instanceof BatchPending)) ?? errors[0];
+  return settled.map((s) => (s as PromiseFulfilledResult<R>).value);
 }
 
 export function costOfCalls(calls: readonly CallResult<unknown>[]): JudgeCost {

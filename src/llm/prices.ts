@@ -9,6 +9,9 @@ import { InvalidInputError } from '../model/index.js';
 export const PriceSchema = z.strictObject({
   input: z.number().nonnegative(),
   output: z.number().nonnegative(),
+  /** Batch API rates (--batch); left out, they are BATCH_DISCOUNT of the rates above. */
+  batchInput: z.number().nonnegative().optional(),
+  batchOutput: z.number().nonnegative().optional(),
 });
 export type Price = z.infer<typeof PriceSchema>;
 export const PriceTableSchema = z.record(z.string(), PriceSchema);
@@ -38,7 +41,7 @@ export async function loadPrices(file: string | undefined): Promise<PriceTable> 
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new InvalidInputError(
-      `--prices: ${file}: ${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'} (expected {"model": {"input": USD/1M, "output": USD/1M}})`,
+      `--prices: ${file}: ${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'} (expected {"model": {"input": USD/1M, "output": USD/1M, "batchInput"?: USD/1M, "batchOutput"?: USD/1M}})`,
     );
   }
   return { ...DEFAULT_PRICES, ...parsed.data };
@@ -51,6 +54,19 @@ export function priceOf(prices: PriceTable, model: string): Price | undefined {
     .filter((name) => model.startsWith(`${name}-`))
     .sort((a, b) => b.length - a.length)[0];
   return base ? prices[base] : undefined;
+}
+
+/** What the Batch API charges relative to live requests when a price gives no batch rates. */
+export const BATCH_DISCOUNT = 0.5;
+
+/** A model's Batch API price: its own batch rates, or the live rates times BATCH_DISCOUNT. */
+export function batchPriceOf(prices: PriceTable, model: string): Price | undefined {
+  const live = priceOf(prices, model);
+  if (!live) return undefined;
+  return {
+    input: live.batchInput ?? live.input * BATCH_DISCOUNT,
+    output: live.batchOutput ?? live.output * BATCH_DISCOUNT,
+  };
 }
 
 export function costOf(price: Price | undefined, promptTokens: number, completionTokens: number): number {

@@ -1,9 +1,11 @@
 /** psygraph judge: score each character of each conversation; print IPE / MPD. */
 import type { Command } from 'commander';
-import { CostBudget, JUDGE_MAX_TOKENS, judgeCharacter, runBatch } from '../../../llm/index.js';
+import { CostBudget, JUDGE_MAX_TOKENS, judgeCharacter } from '../../../llm/index.js';
+import { InvalidInputError } from '../../../model/index.js';
 import { resolveScenario } from '../../../prompt/index.js';
 import type { CliContext } from '../../context.js';
 import { parseNumberIn } from '../../options.js';
+import { addBatchOptions, runItems } from './batch.js';
 import { checklistsFor, inputs, withConversation } from './inputs.js';
 import { checkOutJudges, judgeModelsOf, runEnsembleJudge } from './ensemble.js';
 import { type LlmFlags, addLlmOptions, addMaxTokensOption, clientFor } from './options.js';
@@ -12,7 +14,9 @@ import { finish, printResults, reporting } from './report.js';
 export function registerJudgeCommand(program: Command, ctx: CliContext): void {
   addMaxTokensOption(
     addLlmOptions(
-      program.command('judge').description('score each character of each conversation; print IPE / MPD'),
+      addBatchOptions(program.command('judge')).description(
+        'score each character of each conversation; print IPE / MPD',
+      ),
     ),
     `${JUDGE_MAX_TOKENS}`,
   )
@@ -42,9 +46,15 @@ export function registerJudgeCommand(program: Command, ctx: CliContext): void {
             character: c.label,
           })),
       );
-      if (judges.length > 1) return runEnsembleJudge(flags, cmd, ctx, judges, items, checklist);
+      if (judges.length > 1) {
+        if (flags.batch)
+          throw new InvalidInputError(
+            '--batch: one judge model at a time (run each --judge-model on its own)',
+          );
+        return runEnsembleJudge(flags, cmd, ctx, judges, items, checklist);
+      }
       const client = await clientFor(flags, cmd, ctx, judges[0], new CostBudget(flags.maxCost));
-      const summary = await runBatch({
+      const summary = await runItems(flags, client, ctx, {
         label: 'judge',
         items,
         out: flags.out,

@@ -2,6 +2,7 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import {
+  BatchCollector,
   type CostBudget,
   LlmClient,
   type LlmOptions,
@@ -11,6 +12,7 @@ import {
 import { InvalidInputError } from '../../../model/index.js';
 import { type CliContext, configFor } from '../../context.js';
 import { parseNumberIn } from '../../options.js';
+import { checkBatchFlags } from './batch.js';
 
 export interface LlmFlags {
   scenarios?: string;
@@ -32,6 +34,11 @@ export interface LlmFlags {
   refine?: boolean;
   maxTokens?: number;
   temperature?: number;
+  /** --batch and its flags (batch.ts). */
+  batch?: boolean;
+  pollInterval?: number;
+  batchFileOnly?: boolean;
+  batchId?: string;
 }
 
 /** --max-tokens: the reply token limit per call, over each step's default. */
@@ -98,6 +105,7 @@ export async function clientFor(
   model: string | undefined,
   budget: CostBudget,
 ) {
+  checkBatchFlags(flags);
   if (!model) throw new InvalidInputError('--model: no model given (pass --model or set PSYGRAPH_MODEL)');
   const prices = await loadPrices(flags.prices);
   const client = createLlmClient(cmd, ctx, {
@@ -111,6 +119,7 @@ export async function clientFor(
     budget,
     dryRun: !!flags.dryRun,
     ...(flags.maxTokens !== undefined ? { maxTokens: flags.maxTokens } : {}),
+    ...(flags.batch ? { batch: new BatchCollector() } : {}),
   });
   if ((flags.maxCost !== undefined || flags.dryRun) && !client.hasPrice())
     throw new InvalidInputError(

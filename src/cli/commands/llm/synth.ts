@@ -4,11 +4,11 @@ import {
   CONVERSATION_MAX_TOKENS,
   CostBudget,
   SCENE_MAX_TOKENS,
-  runBatch,
   synthesizeScenario,
 } from '../../../llm/index.js';
 import type { CliContext } from '../../context.js';
 import { parseNumberIn } from '../../options.js';
+import { addBatchOptions, runItems } from './batch.js';
 import { inputs } from './inputs.js';
 import { type LlmFlags, addLlmOptions, addMaxTokensOption, clientFor, modelOf } from './options.js';
 import { finish, reporting } from './report.js';
@@ -16,9 +16,9 @@ import { finish, reporting } from './report.js';
 export function registerSynthCommand(program: Command, ctx: CliContext): void {
   addMaxTokensOption(
     addLlmOptions(
-      program
-        .command('synth')
-        .description('write scene, profiles, analysis and conversation for each scenario'),
+      addBatchOptions(program.command('synth')).description(
+        'write scene, profiles, analysis and conversation for each scenario',
+      ),
     ),
     `${SCENE_MAX_TOKENS} for the scene, ${CONVERSATION_MAX_TOKENS} for the conversation`,
   )
@@ -31,7 +31,7 @@ export function registerSynthCommand(program: Command, ctx: CliContext): void {
     .action(async (flags: LlmFlags & { regenerate: number }, cmd: Command) => {
       const { scenarios, pctx } = await inputs(flags, cmd, ctx);
       const client = await clientFor(flags, cmd, ctx, modelOf(flags, ctx), new CostBudget(flags.maxCost));
-      const summary = await runBatch({
+      const summary = await runItems(flags, client, ctx, {
         label: 'synth',
         items: scenarios,
         out: flags.out,
