@@ -130,11 +130,28 @@ export function registerCalibrationCommands(program: Command, ctx: CliContext): 
     .requiredOption('--n <n>', 'samples to draw', parseNumberIn('--n', 1, 100_000, true))
     .option('--seed <s>', 'random seed', parseNumberIn('--seed', 0, 2 ** 32 - 1, true), 1)
     .requiredOption('--out <dir>', 'the annotation set directory to create')
+    .option('--save', 'also store the set, for the explorer’s Annotate view (as psygraph annotations load)')
+    .option('--name <id>', 'with --save: the id to store it under (default: the directory name)')
     .action(
       async (
-        flags: { scenarios: string; judgements: string; n: number; seed: number; out: string },
+        flags: {
+          scenarios: string;
+          judgements: string;
+          n: number;
+          seed: number;
+          out: string;
+          save?: boolean;
+          name?: string;
+        },
         cmd: Command,
       ) => {
+        if (flags.name !== undefined && !flags.save)
+          throw new InvalidInputError('--name: applies with --save only');
+        const storeId = flags.name ?? path.basename(path.resolve(flags.out));
+        if (flags.save && !SET_ID_PATTERN.test(storeId))
+          throw new InvalidInputError(
+            `${flags.name !== undefined ? '--name' : '--out'}: "${storeId}" cannot be a set id (1-64 letters, digits, ".", "_" or "-"); give one with --name`,
+          );
         if (await exists(path.join(flags.out, FILES.set)))
           throw new InvalidInputError(
             `--out: ${flags.out} already holds an annotation set; choose a new directory (annotations are never overwritten)`,
@@ -196,6 +213,21 @@ export function registerCalibrationCommands(program: Command, ctx: CliContext): 
           `calibrate: drew ${drawn.length} of ${candidates.length} judged sample(s) over ${Object.keys(strata).length} strata into ${flags.out}`,
         );
         for (const [name, s] of Object.entries(strata)) ctx.io.out(`${s.drawn}/${s.available}\t${name}`);
+        if (flags.save) {
+          const saved = await withStore(cmd, ctx, (store) =>
+            store.saveAnnotationSet({
+              id: storeId,
+              set,
+              samples: drawn,
+              judgements: judgements.filter((j) => ids.has(j.id)),
+            }),
+          );
+          if (!saved.created)
+            throw new InvalidInputError(
+              `--name: an annotation set is already stored as "${storeId}" (the directory ${flags.out} was written; store it under another id with psygraph annotations load ${flags.out} --name ID)`,
+            );
+          ctx.io.err(`calibrate: stored the set as "${storeId}" (open it in the explorer's Annotate view)`);
+        }
       },
     );
 
