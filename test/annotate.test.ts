@@ -20,7 +20,7 @@ import { type Api, startApi } from './helpers/api.js';
 import { runCli } from './helpers/cli.js';
 import { tempDir } from './helpers/tmp.js';
 
-const scoreOf = (s: number, i: number) => ((((s + i) % 3) - 1) as -1 | 0 | 1);
+const scoreOf = (s: number, i: number) => (((s + i) % 3) - 1) as -1 | 0 | 1;
 
 /** Maya's scores: the judge's exactly, except item p2 of sample 0. */
 function mayaAnnotations(n: number): Annotation[] {
@@ -67,7 +67,12 @@ describe('annotation sets over HTTP', () => {
     expect(text).not.toMatch(/"score"|judgeModel|So, about scene 0"/);
     const detail = AnnotationSetDetailSchema.parse(JSON.parse(text));
     expect(detail.samples.map((s) => s.id)).toEqual(['sc0:Maya', 'sc1:Maya', 'sc2:Maya', 'sc3:Maya']);
-    await expectError(await send('GET', '/api/annotation-sets/ghost'), 404, 'not_found', /no annotation set "ghost"/);
+    await expectError(
+      await send('GET', '/api/annotation-sets/ghost'),
+      404,
+      'not_found',
+      /no annotation set "ghost"/,
+    );
     await expectError(await send('GET', '/api/annotation-sets/a%20b'), 400, 'invalid_input', /id/);
   });
 
@@ -76,13 +81,17 @@ describe('annotation sets over HTTP', () => {
     const first = all.slice(0, 5);
     const put = await send('PUT', '/api/annotation-sets/calib/annotations', { annotations: first });
     expect(SaveAnnotationsResultSchema.parse(await put.json())).toEqual({ saved: 5, unchanged: 0 });
-    const again = await send('PUT', '/api/annotation-sets/calib/annotations', { annotations: first.slice(0, 2) });
+    const again = await send('PUT', '/api/annotation-sets/calib/annotations', {
+      annotations: first.slice(0, 2),
+    });
     expect(await again.json()).toEqual({ saved: 0, unchanged: 2 });
     const listed = AnnotationListSchema.parse(
       await (await send('GET', '/api/annotation-sets/calib/annotations?annotator=maya')).json(),
     );
     expect(listed).toHaveLength(5);
-    expect(await (await send('GET', '/api/annotation-sets/calib/annotations?annotator=omar')).json()).toEqual([]);
+    expect(await (await send('GET', '/api/annotation-sets/calib/annotations?annotator=omar')).json()).toEqual(
+      [],
+    );
     await expectError(
       await send('PUT', '/api/annotation-sets/calib/annotations', {
         annotations: [{ ...first[0], itemId: 'nope' }],
@@ -92,7 +101,9 @@ describe('annotation sets over HTTP', () => {
       /annotations\[0\]\.itemId: sample "sc0:Maya" of set "calib" has no item "nope"/,
     );
     await expectError(
-      await send('PUT', '/api/annotation-sets/calib/annotations', { annotations: [{ ...first[0], score: 5 }] }),
+      await send('PUT', '/api/annotation-sets/calib/annotations', {
+        annotations: [{ ...first[0], score: 5 }],
+      }),
       400,
       'invalid_input',
       /annotations\[0\]: score/,
@@ -120,7 +131,12 @@ describe('annotation sets over HTTP', () => {
       'conflict',
       /annotator "maya" has scored 5 of 12 items of set "calib"/,
     );
-    await expectError(await send('GET', '/api/annotation-sets/calib/judge'), 400, 'invalid_input', /annotator/);
+    await expectError(
+      await send('GET', '/api/annotation-sets/calib/judge'),
+      400,
+      'invalid_input',
+      /annotator/,
+    );
     const rest = mayaAnnotations(4).slice(5);
     await send('PUT', '/api/annotation-sets/calib/annotations', { annotations: rest });
     const res = await send('GET', '/api/annotation-sets/calib/judge?annotator=maya');
@@ -175,7 +191,12 @@ describe('psygraph annotations load / list / import / export / agreement on stor
 
   it('imports into a stored set naming file and line, lists progress, exports, and reports agreement', async () => {
     const file = path.join(dir, 'maya.jsonl');
-    await writeFile(file, mayaAnnotations(3).map((a) => JSON.stringify(a)).join('\n') + '\n');
+    await writeFile(
+      file,
+      mayaAnnotations(3)
+        .map((a) => JSON.stringify(a))
+        .join('\n') + '\n',
+    );
     const imported = await runCli(['annotations', 'import', file, '--set', 'calib'], env());
     expect(imported.code).toBe(0);
     expect(imported.stderr).toMatch(/imported 9 into set "calib" \(0 already there or older\)/);
@@ -189,10 +210,7 @@ describe('psygraph annotations load / list / import / export / agreement on stor
     expect(JSON.parse(report.stdout)).toMatchObject({ samples: 3, raters: ['maya'] });
 
     const bad = path.join(dir, 'bad.jsonl');
-    await writeFile(
-      bad,
-      JSON.stringify({ ...mayaAnnotations(1)[0], itemId: 'nope' }) + '\n',
-    );
+    await writeFile(bad, JSON.stringify({ ...mayaAnnotations(1)[0], itemId: 'nope' }) + '\n');
     const r = await runCli(['annotations', 'import', bad, '--set', 'calib'], env());
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/bad\.jsonl: line 1: sample sc0:Maya has no item "nope"/);

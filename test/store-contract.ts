@@ -353,7 +353,10 @@ export function describeStoreContract(backend: string, open: () => Promise<Opene
           [{ ...input, set: { ...input.set, n: 5 } }, /set\.n is 5 but there are 2 samples/],
           [{ ...input, samples: [input.samples[0], input.samples[0]] }, /samples\[1\]\.id/],
           [{ ...input, judgements: [{ ...input.judgements[0]!, id: 'ghost' }] }, /judgements\[0\]\.id/],
-          [{ ...input, samples: [{ ...input.samples[0]!, turns: 'x' }, input.samples[1]] }, /samples\[0\]\.turns/],
+          [
+            { ...input, samples: [{ ...input.samples[0]!, turns: 'x' }, input.samples[1]] },
+            /samples\[0\]\.turns/,
+          ],
         ];
         for (const [bad, message] of cases) {
           const err = await store
@@ -412,8 +415,14 @@ export function describeStoreContract(backend: string, open: () => Promise<Opene
         await expect(store.saveAnnotations('ghost', [ann()])).rejects.toBeInstanceOf(NotFoundError);
         await expect(store.listAnnotations('ghost')).rejects.toBeInstanceOf(NotFoundError);
         const cases: [unknown[], RegExp][] = [
-          [[ann(), ann({ sampleId: 'nope' })], /annotations\[1\]\.sampleId: set "calib" has no sample "nope"/],
-          [[ann({ itemId: 'zz' })], /annotations\[0\]\.itemId: sample "sc0:Maya" of set "calib" has no item "zz"/],
+          [
+            [ann(), ann({ sampleId: 'nope' })],
+            /annotations\[1\]\.sampleId: set "calib" has no sample "nope"/,
+          ],
+          [
+            [ann({ itemId: 'zz' })],
+            /annotations\[0\]\.itemId: sample "sc0:Maya" of set "calib" has no item "zz"/,
+          ],
           [[ann({ score: 2 })], /annotations\[0\]: score/],
           [[ann({ at: 'yesterday' })], /annotations\[0\]: at/],
         ];

@@ -1,6 +1,13 @@
 /** The Annotate view's pure state: where to resume, moving, keys, and its place in the address bar. */
 import { describe, expect, it } from 'vitest';
-import { firstUnscored, itemKey, keyAction, scatterScale, stepItem, stepSample } from '../ui/src/state/annotate.js';
+import {
+  firstUnscored,
+  itemKey,
+  keyAction,
+  scatterScale,
+  stepItem,
+  stepSample,
+} from '../ui/src/state/annotate.js';
 import { DEFAULT_VIEW, parseView, serializeView } from '../ui/src/state/url.js';
 import { makeAnnotationSet } from './helpers/annotation-set.js';
 

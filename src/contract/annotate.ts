@@ -88,7 +88,9 @@ export const AnnotationSetDetailSchema = named(
     id: z.string(),
     hash: z.string(),
     set: AnnotationSetSchema,
-    samples: z.array(CalibrationSampleSchema).describe('the conversations and items to score; no judge scores'),
+    samples: z
+      .array(CalibrationSampleSchema)
+      .describe('the conversations and items to score; no judge scores'),
   }),
 );
 
@@ -215,4 +217,3 @@ export async function revealJudge(
     },
   };
 }
-

@@ -18,7 +18,13 @@ import {
   CalibrationSampleSchema,
 } from '../llm/calibration.js';
 import { type Judgement, JudgementSchema } from '../llm/judge.js';
-import { InvalidInputError, NotFoundError, StoreDataError, canonicalJson, zodProblems } from '../model/index.js';
+import {
+  InvalidInputError,
+  NotFoundError,
+  StoreDataError,
+  canonicalJson,
+  zodProblems,
+} from '../model/index.js';
 
 /** A set id: a short name (letters, digits, `.`, `_`, `-`), e.g. the set directory's name. */
 export const SET_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
@@ -96,7 +102,10 @@ export function parseAnnotationSet(input: unknown): AnnotationSetInput {
   const parsed = AnnotationSetInputSchema.safeParse(input);
   if (!parsed.success) {
     const problems = zodProblems(parsed.error, 'annotation set');
-    throw new InvalidInputError(`invalid annotation set: ${problems[0]?.path}: ${problems[0]?.message}`, problems);
+    throw new InvalidInputError(
+      `invalid annotation set: ${problems[0]?.path}: ${problems[0]?.message}`,
+      problems,
+    );
   }
   const value = parsed.data;
   const ids = new Set<string>();
@@ -228,15 +237,18 @@ export function storedDoc<S extends z.ZodType>(schema: S, doc: unknown, where: s
 }
 
 /** An annotation from stored columns (evidence null when absent). */
-export function annotationFromRow(row: {
-  sampleId: unknown;
-  itemId: unknown;
-  annotator: unknown;
-  pass: unknown;
-  score: unknown;
-  evidence: unknown;
-  at: unknown;
-}, where: string): Annotation {
+export function annotationFromRow(
+  row: {
+    sampleId: unknown;
+    itemId: unknown;
+    annotator: unknown;
+    pass: unknown;
+    score: unknown;
+    evidence: unknown;
+    at: unknown;
+  },
+  where: string,
+): Annotation {
   const { evidence, ...rest } = row;
   return storedDoc(AnnotationSchema, evidence === null || evidence === undefined ? rest : row, where);
 }

@@ -647,8 +647,7 @@ export class MemoryStore implements GraphStore {
         const key = annotationKey(a);
         if (stored.has(key)) continue;
         const row = q.annotation.get(setId, a.annotator, a.pass, a.sampleId, a.itemId) as
-          | AnnotationRow
-          | undefined;
+          AnnotationRow | undefined;
         if (row) stored.set(key, annotationFromRow(row, `${where}, annotation ${key}`));
       }
       const { write, result } = mergeAnnotations(incoming, stored);
@@ -770,8 +769,7 @@ function prepare(db: Db) {
   };
 }
 
-const ANNOTATION_COLUMNS =
-  'sample_id AS sampleId, item_id AS itemId, annotator, pass, score, evidence, at';
+const ANNOTATION_COLUMNS = 'sample_id AS sampleId, item_id AS itemId, annotator, pass, score, evidence, at';
 
 interface AnnotationRow {
   sampleId: string;

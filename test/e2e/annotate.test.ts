@@ -12,7 +12,15 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeAnnotationSet, writeAnnotationSetDir } from '../helpers/annotation-set.js';
 import { runCli } from '../helpers/cli.js';
-import { ROOT, ensureBuilt, hasChromium, launchBrowser, pngSize, startServer, type Server } from './harness.js';
+import {
+  ROOT,
+  ensureBuilt,
+  hasChromium,
+  launchBrowser,
+  pngSize,
+  startServer,
+  type Server,
+} from './harness.js';
 
 const BASELINES = join(ROOT, 'test/e2e/baseline');
 
@@ -58,7 +66,10 @@ describe.skipIf(!hasChromium)('the Annotate view (headless Chromium)', () => {
     expect(loaded.code).toBe(0);
     server = await startServer({ PSYGRAPH_DATA_DIR: join(dir, 'data') });
     browser = await launchBrowser();
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'light' });
+    const context = await browser.newContext({
+      viewport: { width: 1280, height: 800 },
+      colorScheme: 'light',
+    });
     page = await context.newPage();
   });
 
@@ -133,7 +144,9 @@ describe.skipIf(!hasChromium)('the Annotate view (headless Chromium)', () => {
     await scoreKey('1', 9); // m1 ✓ (the judge says ·)
     await page.click('[data-testid="reveal-button"]');
     await page.waitForSelector('[data-testid="reveal"]');
-    const judge = await page.$$eval('[data-testid="judge-score"]', (cells) => cells.map((c) => c.textContent));
+    const judge = await page.$$eval('[data-testid="judge-score"]', (cells) =>
+      cells.map((c) => c.textContent),
+    );
     // the fixture's judge: item i of sample s scores ((s + i) % 3) - 1
     expect(judge).toEqual(['✗', '·', '✓', '·', '✓', '✗', '✓', '✗', '·']);
     expect(await page.textContent('[data-testid="agreeing"]')).toBe('8 / 9');

@@ -10,7 +10,12 @@ import type { AnnotationSetInput } from '../../src/store/annotations.js';
 const ITEMS = [
   { id: 'p1', level: 'pattern', text: 'She talks over the others to fill every silence.' },
   { id: 'p2', level: 'pattern', text: 'She doubts her own worth when praised.' },
-  { id: 'm1', level: 'scenario', text: 'Her chatter escalates as her insecurity grows.', relationType: 'CONFLICTS' },
+  {
+    id: 'm1',
+    level: 'scenario',
+    text: 'Her chatter escalates as her insecurity grows.',
+    relationType: 'CONFLICTS',
+  },
 ] as const;
 
 /** n samples of three items each; the judge scores item i of sample s as ((s + i) % 3) - 1. */

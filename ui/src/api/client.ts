@@ -109,7 +109,8 @@ export const api = {
   judge: (scenario: Scenario, runs: number) =>
     request<JudgeResult>('/api/llm/judge', post({ scenario, runs })),
   annotationSets: () => request<AnnotationSetSummary[]>('/api/annotation-sets'),
-  annotationSet: (id: string) => request<AnnotationSetDetail>(`/api/annotation-sets/${encodeURIComponent(id)}`),
+  annotationSet: (id: string) =>
+    request<AnnotationSetDetail>(`/api/annotation-sets/${encodeURIComponent(id)}`),
   annotations: (id: string, annotator: string) =>
     request<Annotation[]>(
       `/api/annotation-sets/${encodeURIComponent(id)}/annotations?${new URLSearchParams({ annotator, pass: '1' })}`,

@@ -78,7 +78,10 @@ export class AnnotateState {
     }
     this.loading = true;
     try {
-      const [set, annotations] = await Promise.all([api.annotationSet(id), api.annotations(id, this.annotator)]);
+      const [set, annotations] = await Promise.all([
+        api.annotationSet(id),
+        api.annotations(id, this.annotator),
+      ]);
       if (generation !== this.generation) return;
       this.set = set;
       this.scores = new Map(annotations.map((a) => [itemKey(a.sampleId, a.itemId), a]));

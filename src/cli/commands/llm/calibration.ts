@@ -108,12 +108,18 @@ async function readStoredSet(store: GraphStore, id: string): Promise<LoadedSet> 
 }
 
 /** Each annotation's sample and item must be in the set; a problem names the file and line. */
-function checkAgainstSet(file: string, samples: readonly CalibrationSample[], incoming: readonly Annotation[]) {
+function checkAgainstSet(
+  file: string,
+  samples: readonly CalibrationSample[],
+  incoming: readonly Annotation[],
+) {
   const items = new Map(samples.map((s) => [s.id, new Set(s.items.map((i) => i.id))]));
   for (const [i, a] of incoming.entries()) {
     const known = items.get(a.sampleId);
     if (!known)
-      throw new InvalidInputError(`annotations import: ${file}: line ${i + 1}: unknown sampleId "${a.sampleId}"`);
+      throw new InvalidInputError(
+        `annotations import: ${file}: line ${i + 1}: unknown sampleId "${a.sampleId}"`,
+      );
     if (!known.has(a.itemId))
       throw new InvalidInputError(
         `annotations import: ${file}: line ${i + 1}: sample ${a.sampleId} has no item "${a.itemId}"`,
@@ -272,7 +278,8 @@ export function registerCalibrationCommands(program: Command, ctx: CliContext): 
     .action(async (flags: { json?: boolean }, cmd: Command) => {
       const sets = await withStore(cmd, ctx, (store) => store.listAnnotationSets());
       if (flags.json) return ctx.io.out(JSON.stringify(sets, null, 2));
-      if (!sets.length) return ctx.io.err('annotations list: no stored annotation sets (psygraph annotations load DIR)');
+      if (!sets.length)
+        return ctx.io.err('annotations list: no stored annotation sets (psygraph annotations load DIR)');
       for (const s of sets) {
         const progress = s.progress
           .map((p) => `${p.pass > 1 ? `${p.annotator}#${p.pass}` : p.annotator} ${p.scored}/${s.items}`)
