@@ -137,8 +137,16 @@ describe.skipIf(!hasChromium)('the Annotate view (headless Chromium)', () => {
   });
 
   it('finishes, then reveals the judge next to the annotator with the calibration scatter', async () => {
-    await scoreKey('y', 5); // sample 2: p2 ✓
+    // typed without waiting: each key scores its own item
+    await page.keyboard.press('y'); // sample 2: p2 ✓
     await scoreKey('x', 6); // m1 ✗
+    const sample2 = (await stored()).filter((a) => a.sampleId === 'sc1:Maya');
+    expect(sample2.map((a) => [a.itemId, a.score])).toEqual([
+      ['m1', -1],
+      ['p1', 0],
+      ['p2', 1],
+    ]);
+    expect(await title()).toMatch(/^Sample 3 of 3/);
     await scoreKey('1', 7); // sample 3: p1 ✓
     await scoreKey('-', 8); // p2 ✗
     await scoreKey('1', 9); // m1 ✓ (the judge says ·)

@@ -114,13 +114,15 @@ export class AnnotateState {
     return this.scores.get(itemKey(sampleId, itemId))?.score;
   }
 
-  /** Scores the current item, saves it at once, and moves to the next unscored-or-following item. */
+  /**
+   * Scores the current item and moves on at once (so fast typing never scores one item twice),
+   * then saves it; a failed save leaves the item unscored and says so.
+   */
   async score(score: AnnotationScore): Promise<boolean> {
     const { sample, item, set } = this;
     if (!sample || !item || !set) return false;
-    const saved = await this.save(sample.id, item.id, score);
-    if (saved) this.moveItem(1);
-    return saved;
+    this.moveItem(1);
+    return this.save(sample.id, item.id, score);
   }
 
   /** Saves edited evidence for an item already scored (a new `at`, so it wins). */
