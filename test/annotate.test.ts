@@ -184,6 +184,17 @@ describe('psygraph annotations load / list / import / export / agreement on stor
     expect(clash.code).toBe(2);
     expect(clash.stderr).toMatch(/--name: another annotation set is stored as "calib"/);
     expect((await runCli(['annotations', 'load', other, '--name', 'calib-2'], env())).code).toBe(0);
+    // a directory's annotations.jsonl comes along
+    const annotated = await writeAnnotationSetDir(path.join(dir, 'annotated'), makeAnnotationSet('x', 1));
+    await writeFile(
+      path.join(annotated, 'annotations.jsonl'),
+      mayaAnnotations(1)
+        .map((a) => JSON.stringify(a))
+        .join('\n') + '\n',
+    );
+    const withAnnotations = await runCli(['annotations', 'load', annotated], env());
+    expect(withAnnotations.code).toBe(0);
+    expect(withAnnotations.stderr).toMatch(/annotations: 3 saved, 0 unchanged/);
     const badName = await runCli(['annotations', 'load', other, '--name', 'no/slash'], env());
     expect(badName.code).toBe(2);
     expect(badName.stderr).toMatch(/--name: "no\/slash" cannot be a set id/);
@@ -203,6 +214,7 @@ describe('psygraph annotations load / list / import / export / agreement on stor
     const list = await runCli(['annotations', 'list'], env());
     expect(list.stdout).toMatch(/^calib\t3 samples\t9 items\tmaya 9\/9$/m);
     expect(list.stdout).toMatch(/^calib-2\t2 samples\t6 items\tnot annotated yet$/m);
+    expect(list.stdout).toMatch(/^annotated\t1 samples\t3 items\tmaya 3\/3$/m);
     const exported = await runCli(['annotations', 'export', '--set', 'calib', '--annotator', 'maya'], env());
     expect(exported.stdout.trim().split('\n')).toHaveLength(9);
     const report = await runCli(['agreement', '--set', 'calib', '--json', '--resamples', '200'], env());
