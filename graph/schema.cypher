@@ -4,6 +4,11 @@
 CREATE CONSTRAINT pattern_id IF NOT EXISTS FOR (p:Pattern) REQUIRE p.id IS UNIQUE;
 CREATE CONSTRAINT situation_id IF NOT EXISTS FOR (s:Situation) REQUIRE s.id IS UNIQUE;
 CREATE CONSTRAINT scenario_id IF NOT EXISTS FOR (s:Scenario) REQUIRE s.id IS UNIQUE;
+// Judge calibration: annotation sets, their samples (key: set id and sample id) and annotations
+// (key: set, annotator, pass, sample, item).
+CREATE CONSTRAINT annotation_set_id IF NOT EXISTS FOR (s:AnnotationSet) REQUIRE s.id IS UNIQUE;
+CREATE CONSTRAINT annotation_sample_key IF NOT EXISTS FOR (s:AnnotationSample) REQUIRE s.key IS UNIQUE;
+CREATE CONSTRAINT annotation_key IF NOT EXISTS FOR (a:Annotation) REQUIRE a.key IS UNIQUE;
 
 // Relationship ids are unique per type (relationship uniqueness constraints need Neo4j 5.7+).
 CREATE CONSTRAINT reinforces_id IF NOT EXISTS FOR ()-[r:REINFORCES]-() REQUIRE r.id IS UNIQUE;
@@ -15,5 +20,7 @@ CREATE CONSTRAINT variant_of_id IF NOT EXISTS FOR ()-[r:VARIANT_OF]-() REQUIRE r
 // Filters used by the store's reads.
 CREATE INDEX pattern_kind IF NOT EXISTS FOR (p:Pattern) ON (p.kind);
 CREATE INDEX scenario_situation IF NOT EXISTS FOR (s:Scenario) ON (s.situation);
+CREATE INDEX annotation_sample_set IF NOT EXISTS FOR (s:AnnotationSample) ON (s.setId);
+CREATE INDEX annotation_set IF NOT EXISTS FOR (a:Annotation) ON (a.setId);
 // Uniform random start nodes for server-side walks: a dense 0..n-1 index, renumbered on load.
 CREATE INDEX pattern_idx IF NOT EXISTS FOR (p:Pattern) ON (p.idx);

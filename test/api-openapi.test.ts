@@ -34,6 +34,11 @@ const CONTRACT: [string, string][] = [
   ['post', '/api/llm/checklist'],
   ['post', '/api/llm/judge'],
   ['post', '/api/llm/evaluate'],
+  ['get', '/api/annotation-sets'],
+  ['get', '/api/annotation-sets/{id}'],
+  ['get', '/api/annotation-sets/{id}/annotations'],
+  ['put', '/api/annotation-sets/{id}/annotations'],
+  ['get', '/api/annotation-sets/{id}/judge'],
 ];
 
 let doc: Json;

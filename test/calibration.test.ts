@@ -184,6 +184,18 @@ describe('psygraph calibrate / annotations / agreement', () => {
     const over = await ws.run([...args, '--out', out], {}, data());
     expect(over.code).toBe(2);
     expect(over.stderr).toMatch(/--out: .* already holds an annotation set/);
+
+    // --save also stores it (under the directory's name, or --name) for the Annotate view
+    const saved = await ws.run([...args, '--out', path.join(ws.dir, 'set-s'), '--save'], {}, data());
+    expect(saved.code, saved.stderr).toBe(0);
+    expect(saved.stderr).toMatch(/stored the set as "set-s"/);
+    const listed = await ws.run(['annotations', 'list', '--json'], {}, data());
+    expect(JSON.parse(listed.stdout)).toContainEqual(
+      expect.objectContaining({ id: 'set-s', samples: 5, progress: [] }),
+    );
+    const named = await ws.run([...args, '--out', path.join(ws.dir, 'set-n'), '--name', 'x'], {}, data());
+    expect(named.code).toBe(2);
+    expect(named.stderr).toMatch(/--name: applies with --save only/);
   });
 
   it('imports and exports annotations as JSON lines and reports agreement with the human ceiling', async () => {

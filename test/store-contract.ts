@@ -14,6 +14,7 @@ import {
 } from '../src/model/index.js';
 import type { GraphStore } from '../src/store/graph-store.js';
 import { makePattern, makeRelation, miniCatalog } from './helpers/catalog.js';
+import { makeAnnotationSet } from './helpers/annotation-set.js';
 
 export interface OpenedStore {
   store: GraphStore;
@@ -293,6 +294,144 @@ export function describeStoreContract(backend: string, open: () => Promise<Opene
         const err = await store.saveScenarios([bad]).catch((e: unknown) => e);
         expect(err).toBeInstanceOf(InvalidInputError);
         expect((err as InvalidInputError).problems[0]?.path).toBe('[0].characters');
+      });
+    });
+
+    describe('annotation sets', () => {
+      const ann = (over: Record<string, unknown> = {}) => ({
+        sampleId: 'sc0:Maya',
+        itemId: 'p1',
+        annotator: 'maya',
+        pass: 1,
+        score: 1,
+        at: '2026-02-01T10:00:00.000Z',
+        ...over,
+      });
+
+      it('saves a set once by id and lists it with its size; samples carry no judge scores', async () => {
+        const input = makeAnnotationSet('calib', 3);
+        const first = await store.saveAnnotationSet(input);
+        expect(first).toMatchObject({ id: 'calib', created: true });
+        expect(first.hash).toMatch(/^[0-9a-f]{16}$/);
+        const again = await store.saveAnnotationSet({ ...input, set: { ...input.set, seed: 9 } });
+        expect(again).toEqual({ id: 'calib', hash: first.hash, created: false });
+        await store.saveAnnotationSet(makeAnnotationSet('b-set', 1));
+        expect(await store.listAnnotationSets()).toEqual([
+          {
+            id: 'b-set',
+            hash: expect.any(String),
+            createdAt: '2026-01-02T03:04:05.000Z',
+            seed: 1,
+            samples: 1,
+            items: 3,
+            progress: [],
+          },
+          {
+            id: 'calib',
+            hash: first.hash,
+            createdAt: '2026-01-02T03:04:05.000Z',
+            seed: 1,
+            samples: 3,
+            items: 9,
+            progress: [],
+          },
+        ]);
+        const stored = await store.getAnnotationSet('calib');
+        expect(stored).toEqual({ id: 'calib', hash: first.hash, set: input.set, samples: input.samples });
+        expect(JSON.stringify(stored)).not.toContain('"score"');
+        expect(await store.getSetJudgements('calib')).toEqual(input.judgements);
+        expect(await store.getAnnotationSet('nope')).toBeUndefined();
+        expect(await store.getSetJudgements('nope')).toBeUndefined();
+        // annotation sets are not scenarios
+        expect((await store.stats()).scenarios).toBe(0);
+      });
+
+      it('rejects a malformed set with the field named, and stores nothing', async () => {
+        const input = makeAnnotationSet('bad', 2);
+        const cases: [unknown, RegExp][] = [
+          [{ ...input, id: 'has space' }, /id/],
+          [{ ...input, set: { ...input.set, n: 5 } }, /set\.n is 5 but there are 2 samples/],
+          [{ ...input, samples: [input.samples[0], input.samples[0]] }, /samples\[1\]\.id/],
+          [{ ...input, judgements: [{ ...input.judgements[0]!, id: 'ghost' }] }, /judgements\[0\]\.id/],
+          [
+            { ...input, samples: [{ ...input.samples[0]!, turns: 'x' }, input.samples[1]] },
+            /samples\[0\]\.turns/,
+          ],
+        ];
+        for (const [bad, message] of cases) {
+          const err = await store
+            .saveAnnotationSet(bad as Parameters<GraphStore['saveAnnotationSet']>[0])
+            .catch((e: unknown) => e);
+          expect(err).toBeInstanceOf(InvalidInputError);
+          expect((err as Error).message).toMatch(message);
+        }
+        expect(await store.listAnnotationSets()).toEqual([]);
+      });
+
+      it('upserts annotations by sample, item, annotator and pass: the latest time wins', async () => {
+        await store.saveAnnotationSet(makeAnnotationSet('calib', 2));
+        expect(
+          await store.saveAnnotations('calib', [
+            ann(),
+            ann({ itemId: 'p2', score: -1, evidence: 'she doubts' }),
+            ann({ annotator: 'omar', score: 0 }),
+            ann({ pass: 2, score: 0 }),
+          ]),
+        ).toEqual({ saved: 4, unchanged: 0 });
+        // the same again: unchanged; an older scoring: unchanged; a newer one replaces
+        expect(await store.saveAnnotations('calib', [ann()])).toEqual({ saved: 0, unchanged: 1 });
+        expect(
+          await store.saveAnnotations('calib', [ann({ score: -1, at: '2026-01-31T10:00:00.000Z' })]),
+        ).toEqual({ saved: 0, unchanged: 1 });
+        expect(
+          await store.saveAnnotations('calib', [
+            ann({ itemId: 'p2', score: 0, at: '2026-02-01T11:00:00+01:00' }), // the same instant, rewritten
+            ann({ score: 0, evidence: 'on second thought', at: '2026-02-01T12:00:00.000Z' }),
+          ]),
+        ).toEqual({ saved: 2, unchanged: 0 });
+        const maya = await store.listAnnotations('calib', { annotator: 'maya' });
+        expect(maya).toEqual([
+          ann({ score: 0, evidence: 'on second thought', at: '2026-02-01T12:00:00.000Z' }),
+          ann({ itemId: 'p2', score: 0, at: '2026-02-01T11:00:00+01:00' }),
+          ann({ pass: 2, score: 0 }),
+        ]);
+        expect(await store.listAnnotations('calib', { annotator: 'maya', pass: 2 })).toHaveLength(1);
+        expect((await store.listAnnotations('calib')).map((a) => a.annotator)).toEqual([
+          'maya',
+          'maya',
+          'maya',
+          'omar',
+        ]);
+        const [summary] = await store.listAnnotationSets();
+        expect(summary!.progress).toEqual([
+          { annotator: 'maya', pass: 1, scored: 2 },
+          { annotator: 'maya', pass: 2, scored: 1 },
+          { annotator: 'omar', pass: 1, scored: 1 },
+        ]);
+      });
+
+      it('rejects annotations of an unknown set, sample or item, naming it, and writes none', async () => {
+        await store.saveAnnotationSet(makeAnnotationSet('calib', 1));
+        await expect(store.saveAnnotations('ghost', [ann()])).rejects.toBeInstanceOf(NotFoundError);
+        await expect(store.listAnnotations('ghost')).rejects.toBeInstanceOf(NotFoundError);
+        const cases: [unknown[], RegExp][] = [
+          [
+            [ann(), ann({ sampleId: 'nope' })],
+            /annotations\[1\]\.sampleId: set "calib" has no sample "nope"/,
+          ],
+          [
+            [ann({ itemId: 'zz' })],
+            /annotations\[0\]\.itemId: sample "sc0:Maya" of set "calib" has no item "zz"/,
+          ],
+          [[ann({ score: 2 })], /annotations\[0\]: score/],
+          [[ann({ at: 'yesterday' })], /annotations\[0\]: at/],
+        ];
+        for (const [input, message] of cases) {
+          const err = await store.saveAnnotations('calib', input).catch((e: unknown) => e);
+          expect(err).toBeInstanceOf(InvalidInputError);
+          expect((err as Error).message).toMatch(message);
+        }
+        expect(await store.listAnnotations('calib')).toEqual([]);
       });
     });
   });

@@ -17,6 +17,7 @@ import { startApi } from './helpers/api.js';
 import { makePattern, miniCatalog, writeSeedDir } from './helpers/catalog.js';
 import { runCli } from './helpers/cli.js';
 import { tempDir } from './helpers/tmp.js';
+import { makeAnnotationSet } from './helpers/annotation-set.js';
 
 function draft(id: string, patterns: string[], situation = 'adversity'): Scenario {
   return {
@@ -462,6 +463,36 @@ describe('saved scenario ids', () => {
       } as unknown as GraphStore;
       expect(await savedScenarioIds(viaDocuments)).toEqual(['a', 'b', 'c']);
       await store.close();
+    } finally {
+      await cleanup();
+    }
+  });
+});
+
+describe('schema version 2 (annotation sets)', () => {
+  it('migrates a version-1 database in place: its scenarios stay, annotation sets can be stored', async () => {
+    const { dir, cleanup } = await tempDir();
+    try {
+      const dataDir = path.join(dir, 'data');
+      const store = await MemoryStore.open({ dataDir });
+      await store.saveScenarios([written('kept')]);
+      await store.close();
+      // turn it back into what version 1 wrote: no annotation tables, user_version 1
+      const file = path.join(dataDir, 'psygraph.db');
+      const old = new Database(file);
+      old.exec('DROP TABLE annotations; DROP TABLE annotation_samples; DROP TABLE annotation_sets;');
+      old.pragma('user_version = 1');
+      old.close();
+
+      const reopened = await MemoryStore.open({ dataDir });
+      expect(await reopened.getScenario('kept')).toEqual(written('kept'));
+      expect(await reopened.listAnnotationSets()).toEqual([]);
+      expect((await reopened.saveAnnotationSet(makeAnnotationSet('calib', 2))).created).toBe(true);
+      await reopened.close();
+      const db = new Database(file, { readonly: true });
+      expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+      expect(SCHEMA_VERSION).toBe(2);
+      db.close();
     } finally {
       await cleanup();
     }

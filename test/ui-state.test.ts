@@ -230,6 +230,8 @@ describe('legend filters', () => {
 
 /** A view where every shareable field differs from its default. */
 const FULL_VIEW: ViewState = {
+  mode: 'annotate',
+  annotationSet: 'calib',
   pattern: 'anxiety',
   depth: 2,
   trail: ['calm', 'conformity'],
@@ -287,6 +289,7 @@ describe('the shareable URL', () => {
     ['the focus depth', { pattern: 'calm', depth: 3 }, ['pattern', 'depth']],
     ['breadcrumbs', { pattern: 'calm', trail: ['anxiety'] }, ['pattern', 'trail']],
     ['the grouping', { group: 'none' }, ['group']],
+    ['the Annotate view on a set', { mode: 'annotate', annotationSet: 'calib' }, ['mode', 'aset']],
     ['coverage colouring', { coverage: true }, ['cov']],
     ['the matrix', { stage: 'matrix' }, ['stage']],
     ['an opened cell', { stage: 'traits', cell: 'calm|anxious' }, ['stage', 'cell']],

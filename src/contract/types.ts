@@ -5,6 +5,7 @@
  * run time come from ../model/vocabulary.ts and ./limits.ts, which import nothing.
  */
 import type { z } from 'zod';
+import type * as A from './annotate.js';
 import type * as L from './llm.js';
 import type * as P from './paths.js';
 import type { PromptRequestSchema } from './prompt.js';
@@ -60,6 +61,16 @@ export type Judgement = Out<typeof L.Judgement>;
 export type ScoredItem = Judgement['runs'][number][number];
 export type JudgeResult = Out<typeof L.JudgeResultSchema>;
 export type MeanSd = JudgeResult['metrics']['ipe'];
+
+export type AnnotationSetSummary = Out<typeof A.AnnotationSetSummarySchema>;
+export type AnnotationSetDetail = Out<typeof A.AnnotationSetDetailSchema>;
+export type CalibrationSample = AnnotationSetDetail['samples'][number];
+export type CheckItem = CalibrationSample['items'][number];
+export type Annotation = Out<typeof A.Annotation>;
+export type AnnotationScore = Annotation['score'];
+export type SaveAnnotationsResult = Out<typeof A.SaveAnnotationsResultSchema>;
+export type JudgeReveal = Out<typeof A.RevealSchema>;
+export type CalibrationPoint = JudgeReveal['points'][number];
 
 /** Request bodies, as a client may write them (defaults left out). */
 export type SampleRequest = z.input<typeof SampleRequestSchema>;

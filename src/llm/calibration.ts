@@ -332,3 +332,48 @@ export function agreementText(report: AgreementReport): string {
   } else out.push('human ceiling: needs two raters (two annotators, or one annotator’s retest as pass 2)');
   return out.join('\n');
 }
+
+/** One sample of the calibration scatter: the judge's and a rater's sample scores (mean item score). */
+export interface CalibrationPoint {
+  sampleId: string;
+  /** Pattern items (IPE) and scenario items (MPD); null when the sample has none scored by both. */
+  judge: { ipe: number | null; mpd: number | null };
+  human: { ipe: number | null; mpd: number | null };
+}
+
+/**
+ * Per sample, the judge's and one rater's mean item scores over the items both scored, for IPE
+ * (pattern items) and MPD (scenario items): the points of the per-sample correlation.
+ */
+export function calibrationPoints(
+  samples: readonly CalibrationSample[],
+  judgements: readonly Judgement[],
+  annotations: readonly Annotation[],
+  rater: string,
+): CalibrationPoint[] {
+  const judgementOf = new Map(judgements.map((j) => [j.id, j]));
+  const latest = new Map<string, Annotation>();
+  for (const a of [...annotations].sort((x, y) => Date.parse(x.at) - Date.parse(y.at)))
+    if (raterOf(a) === rater) latest.set(`${a.sampleId}\u0000${a.itemId}`, a);
+  return samples.map((s) => {
+    const j = judgementOf.get(s.id);
+    const level = (l: 'scenario' | 'pattern') => {
+      const pairs = s.items.flatMap((item) => {
+        if (item.level !== l || !j) return [];
+        const x = judgeItemScore(j, item.id);
+        const y = latest.get(`${s.id}\u0000${item.id}`)?.score;
+        return x === undefined || y === undefined ? [] : [[x, y] as const];
+      });
+      return pairs.length
+        ? { judge: mean(pairs.map((p) => p[0])), human: mean(pairs.map((p) => p[1])) }
+        : { judge: null, human: null };
+    };
+    const ipe = level('pattern');
+    const mpd = level('scenario');
+    return {
+      sampleId: s.id,
+      judge: { ipe: ipe.judge, mpd: mpd.judge },
+      human: { ipe: ipe.human, mpd: mpd.human },
+    };
+  });
+}

@@ -99,6 +99,15 @@ export class ConstraintError extends PsygraphError {
   readonly callerFault = true;
 }
 
+/**
+ * The request is valid but conflicts with the state of what it names (HTTP 409), e.g. asking for
+ * the judge's scores of an annotation set before the annotator has scored every item.
+ */
+export class ConflictError extends PsygraphError {
+  readonly code = 'conflict';
+  readonly callerFault = true;
+}
+
 /** The backing store cannot be reached or answered with an error. */
 export class StoreUnavailableError extends PsygraphError {
   readonly code = 'store_unavailable';

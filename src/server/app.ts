@@ -4,6 +4,7 @@ import type { GraphStore } from '../store/graph-store.js';
 import { installErrorHandler, notFoundReply } from './errors.js';
 import { buildOpenApiDocument } from './openapi.js';
 import { ApiRoutes } from './routes/define.js';
+import { registerAnnotateRoutes } from './routes/annotate.js';
 import { registerExportRoutes } from './routes/export.js';
 import { registerGraphRoutes } from './routes/graph.js';
 import { type ServerLlm, registerLlmRoutes } from './routes/llm.js';
@@ -49,6 +50,7 @@ export async function buildApp({
   registerScenarioRoutes(routes, store);
   registerExportRoutes(routes, store);
   registerLlmRoutes(routes, store, llm);
+  registerAnnotateRoutes(routes, store);
 
   let document: unknown;
   routes.add({

@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import {
+  ConflictError,
   ConstraintError,
   InvalidInputError,
   NotFoundError,
@@ -23,6 +24,7 @@ function statusOf(err: PsygraphError): number {
   if (err instanceof NotFoundError) return 404;
   if (err instanceof InvalidInputError) return 400;
   if (err instanceof ConstraintError) return 422;
+  if (err instanceof ConflictError) return 409;
   // damaged data in the store: the server's problem, named as such
   if (err instanceof StoreDataError) return 500;
   return err.callerFault ? 400 : 503;

@@ -17,6 +17,7 @@ const REF = (id: string) => `#/components/schemas/${id}`;
 const STATUS_TEXT: Record<number, string> = {
   400: 'invalid input: the problems name each field (details.problems)',
   404: 'no such id',
+  409: 'the request conflicts with the state of what it names (see the message)',
   413: 'request body too large',
   422: 'the request cannot be satisfied as stated (e.g. impossible sampling constraints)',
   503: 'the store is unavailable',

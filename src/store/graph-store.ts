@@ -1,5 +1,15 @@
 import type { IdLookup } from '../sample/options.js';
 import type {
+  Annotation,
+  AnnotationFilter,
+  AnnotationSetInput,
+  AnnotationSetSummary,
+  Judgement,
+  SaveAnnotationsResult,
+  SaveSetResult,
+  StoredAnnotationSet,
+} from './annotations.js';
+import type {
   Catalog,
   Pattern,
   PatternGraph,
@@ -124,6 +134,26 @@ export interface GraphStore {
    */
   scenarioIdLookup?(): Promise<IdLookup>;
   deleteScenarios(ids: readonly string[]): Promise<number>;
+
+  // Annotation sets (judge calibration; see ./annotations.ts)
+  /**
+   * Stores a set (set.json, samples, judgements) under its id in one atomic write. A set already
+   * stored under the id is left unchanged (`created: false`, with the stored set's hash).
+   */
+  saveAnnotationSet(input: AnnotationSetInput): Promise<SaveSetResult>;
+  /** Every stored set with its size and each rater's progress, by id. */
+  listAnnotationSets(): Promise<AnnotationSetSummary[]>;
+  /** A set as annotators see it (no judge scores), or undefined. */
+  getAnnotationSet(id: string): Promise<StoredAnnotationSet | undefined>;
+  /** The judge's judgements of a set's samples, in sample order, or undefined for an unknown set. */
+  getSetJudgements(id: string): Promise<Judgement[] | undefined>;
+  /**
+   * Upserts annotations in one atomic write, one per (sample, item, annotator, pass): the latest
+   * `at` wins. Unknown set: NotFoundError; an unknown sample or item: InvalidInputError naming it.
+   */
+  saveAnnotations(setId: string, annotations: readonly unknown[]): Promise<SaveAnnotationsResult>;
+  /** A set's annotations, by annotator, pass, sample and item. Unknown set: NotFoundError. */
+  listAnnotations(setId: string, filter?: AnnotationFilter): Promise<Annotation[]>;
 
   close(): Promise<void>;
 }

@@ -67,6 +67,29 @@ import {
 } from './queries.js';
 import { SHIPPED_SEED_DIR, loadSeed } from './seed.js';
 import {
+  type Annotation,
+  type AnnotationFilter,
+  type AnnotationSetInput,
+  type AnnotationSetSummary,
+  type Judgement,
+  type SaveAnnotationsResult,
+  type SaveSetResult,
+  type StoredAnnotationSet,
+  annotationFromRow,
+  annotationKey,
+  itemCount,
+  mergeAnnotations,
+  parseAnnotationSet,
+  parseAnnotations,
+  setHash,
+  setNotFound,
+  sortAnnotations,
+  sortProgress,
+  storedDoc,
+} from './annotations.js';
+import { AnnotationSetSchema, CalibrationSampleSchema } from '../llm/calibration.js';
+import { JudgementSchema } from '../llm/judge.js';
+import {
   DB_FILE,
   type Db,
   type SyncMode,
@@ -512,6 +535,156 @@ export class MemoryStore implements GraphStore {
     throw new StoreDataError(`database ${this.file} holds an invalid scenario "${id}"`, problems);
   }
 
+  // Annotation sets
+
+  async saveAnnotationSet(input: AnnotationSetInput): Promise<SaveSetResult> {
+    const value = parseAnnotationSet(input);
+    const hash = setHash(value);
+    const { db, q } = await this.connect();
+    const run = db.transaction((): SaveSetResult => {
+      const had = q.setHash.get(value.id) as string | undefined;
+      if (had !== undefined) return { id: value.id, hash: had, created: false };
+      q.putSet.run(
+        value.id,
+        hash,
+        value.set.createdAt,
+        value.samples.length,
+        itemCount(value.samples),
+        JSON.stringify(value.set),
+      );
+      const judgementOf = new Map(value.judgements.map((j) => [j.id, j]));
+      for (const [seq, sample] of value.samples.entries()) {
+        const j = judgementOf.get(sample.id);
+        q.putSetSample.run(value.id, seq, sample.id, JSON.stringify(sample), j ? JSON.stringify(j) : null);
+      }
+      return { id: value.id, hash, created: true };
+    });
+    return this.guard(() => run.immediate());
+  }
+
+  async listAnnotationSets(): Promise<AnnotationSetSummary[]> {
+    const conn = this.refresh();
+    if (!conn) return [];
+    return this.guard(() => {
+      const sets = conn.q.sets.all() as {
+        id: string;
+        hash: string;
+        samples: number;
+        items: number;
+        doc: string;
+      }[];
+      const progress = conn.q.progress.all() as {
+        set_id: string;
+        annotator: string;
+        pass: number;
+        scored: number;
+      }[];
+      return sets.map((row) => {
+        const set = storedDoc(AnnotationSetSchema, row.doc, `${this.file} (annotation set "${row.id}")`);
+        return {
+          id: row.id,
+          hash: row.hash,
+          createdAt: set.createdAt,
+          seed: set.seed,
+          samples: row.samples,
+          items: row.items,
+          progress: sortProgress(
+            progress
+              .filter((p) => p.set_id === row.id)
+              .map((p) => ({ annotator: p.annotator, pass: p.pass, scored: p.scored })),
+          ),
+        };
+      });
+    });
+  }
+
+  async getAnnotationSet(id: string): Promise<StoredAnnotationSet | undefined> {
+    const conn = this.refresh();
+    if (!conn) return undefined;
+    return this.guard(() => {
+      const run = conn.db.transaction(() => {
+        const row = conn.q.set.get(id) as { hash: string; doc: string } | undefined;
+        if (!row) return undefined;
+        const where = `${this.file} (annotation set "${id}")`;
+        const samples = (conn.q.setSamples.all(id) as { sample_id: string; doc: string }[]).map((r) =>
+          storedDoc(CalibrationSampleSchema, r.doc, `${where}, sample "${r.sample_id}"`),
+        );
+        return { id, hash: row.hash, set: storedDoc(AnnotationSetSchema, row.doc, where), samples };
+      });
+      return run();
+    });
+  }
+
+  async getSetJudgements(id: string): Promise<Judgement[] | undefined> {
+    const conn = this.refresh();
+    if (!conn) return undefined;
+    return this.guard(() => {
+      const run = conn.db.transaction(() => {
+        if (conn.q.setHash.get(id) === undefined) return undefined;
+        const rows = conn.q.setJudgements.all(id) as { sample_id: string; judgement: string | null }[];
+        const where = `${this.file} (annotation set "${id}")`;
+        return rows.flatMap((r) =>
+          r.judgement === null
+            ? []
+            : [storedDoc(JudgementSchema, r.judgement, `${where}, judgement of "${r.sample_id}"`)],
+        );
+      });
+      return run();
+    });
+  }
+
+  async saveAnnotations(setId: string, input: readonly unknown[]): Promise<SaveAnnotationsResult> {
+    const { db, q } = await this.connect();
+    const run = db.transaction((): SaveAnnotationsResult => {
+      if (q.setHash.get(setId) === undefined) throw setNotFound(setId);
+      const where = `${this.file} (annotation set "${setId}")`;
+      const samples = (q.setSamples.all(setId) as { sample_id: string; doc: string }[]).map((r) =>
+        storedDoc(CalibrationSampleSchema, r.doc, `${where}, sample "${r.sample_id}"`),
+      );
+      const incoming = parseAnnotations(input, samples, setId);
+      const stored = new Map<string, Annotation>();
+      for (const a of incoming) {
+        const key = annotationKey(a);
+        if (stored.has(key)) continue;
+        const row = q.annotation.get(setId, a.annotator, a.pass, a.sampleId, a.itemId) as
+          AnnotationRow | undefined;
+        if (row) stored.set(key, annotationFromRow(row, `${where}, annotation ${key}`));
+      }
+      const { write, result } = mergeAnnotations(incoming, stored);
+      for (const a of write)
+        q.putAnnotation.run(
+          setId,
+          a.annotator,
+          a.pass,
+          a.sampleId,
+          a.itemId,
+          a.score,
+          a.evidence ?? null,
+          a.at,
+        );
+      return result;
+    });
+    return this.guard(() => run.immediate());
+  }
+
+  async listAnnotations(setId: string, filter: AnnotationFilter = {}): Promise<Annotation[]> {
+    const conn = this.refresh();
+    if (!conn) throw setNotFound(setId);
+    return this.guard(() => {
+      const run = conn.db.transaction(() => {
+        if (conn.q.setHash.get(setId) === undefined) throw setNotFound(setId);
+        const rows = conn.q.annotations.all({
+          set: setId,
+          annotator: filter.annotator ?? null,
+          pass: filter.pass ?? null,
+        }) as AnnotationRow[];
+        const where = `${this.file} (annotation set "${setId}")`;
+        return rows.map((r) => annotationFromRow(r, `${where}, annotation`));
+      });
+      return sortAnnotations(run());
+    });
+  }
+
   async close(): Promise<void> {
     this.conn?.db.close();
     this.conn = undefined;
@@ -563,7 +736,49 @@ function prepare(db: Db) {
       `${scenarioColumns} scenario_patterns p JOIN scenarios s ON s.id = p.scenario_id
        WHERE p.pattern = ? AND s.situation = ? ORDER BY p.scenario_id LIMIT ?`,
     ),
+    setHash: db.prepare('SELECT hash FROM annotation_sets WHERE id = ?').pluck(),
+    set: db.prepare('SELECT hash, doc FROM annotation_sets WHERE id = ?'),
+    sets: db.prepare('SELECT id, hash, samples, items, doc FROM annotation_sets ORDER BY id'),
+    putSet: db.prepare(
+      'INSERT INTO annotation_sets (id, hash, created_at, samples, items, doc) VALUES (?, ?, ?, ?, ?, ?)',
+    ),
+    putSetSample: db.prepare(
+      'INSERT INTO annotation_samples (set_id, seq, sample_id, doc, judgement) VALUES (?, ?, ?, ?, ?)',
+    ),
+    setSamples: db.prepare('SELECT sample_id, doc FROM annotation_samples WHERE set_id = ? ORDER BY seq'),
+    setJudgements: db.prepare(
+      'SELECT sample_id, judgement FROM annotation_samples WHERE set_id = ? ORDER BY seq',
+    ),
+    progress: db.prepare(
+      'SELECT set_id, annotator, pass, count(*) AS scored FROM annotations GROUP BY set_id, annotator, pass',
+    ),
+    annotation: db.prepare(
+      `SELECT ${ANNOTATION_COLUMNS} FROM annotations
+       WHERE set_id = ? AND annotator = ? AND pass = ? AND sample_id = ? AND item_id = ?`,
+    ),
+    annotations: db.prepare(
+      `SELECT ${ANNOTATION_COLUMNS} FROM annotations
+       WHERE set_id = @set AND (@annotator IS NULL OR annotator = @annotator) AND (@pass IS NULL OR pass = @pass)`,
+    ),
+    putAnnotation: db.prepare(
+      `INSERT INTO annotations (set_id, annotator, pass, sample_id, item_id, score, evidence, at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (set_id, annotator, pass, sample_id, item_id)
+       DO UPDATE SET score = excluded.score, evidence = excluded.evidence, at = excluded.at`,
+    ),
   };
+}
+
+const ANNOTATION_COLUMNS = 'sample_id AS sampleId, item_id AS itemId, annotator, pass, score, evidence, at';
+
+interface AnnotationRow {
+  sampleId: string;
+  itemId: string;
+  annotator: string;
+  pass: number;
+  score: number;
+  evidence: string | null;
+  at: string;
 }
 
 function putScenario(q: Statements, s: Scenario): void {

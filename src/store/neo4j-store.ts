@@ -54,6 +54,30 @@ import {
   relationTypes,
 } from './queries.js';
 
+import {
+  type Annotation,
+  type AnnotationFilter,
+  type AnnotationSetInput,
+  type AnnotationSetSummary,
+  type Judgement,
+  type SaveAnnotationsResult,
+  type SaveSetResult,
+  type StoredAnnotationSet,
+  annotationFromRow,
+  annotationKey,
+  itemCount,
+  mergeAnnotations,
+  parseAnnotationSet,
+  parseAnnotations,
+  setHash,
+  setNotFound,
+  sortAnnotations,
+  sortProgress,
+  storedDoc,
+} from './annotations.js';
+import { AnnotationSetSchema, CalibrationSampleSchema } from '../llm/calibration.js';
+import { JudgementSchema } from '../llm/judge.js';
+
 const SCHEMA_FILE = new URL('../../graph/schema.cypher', import.meta.url);
 const BATCH = 1000;
 
@@ -519,6 +543,182 @@ export class Neo4jStore implements GraphStore {
     return Number(rows[0]?.n ?? 0);
   }
 
+  // Annotation sets
+
+  async saveAnnotationSet(input: AnnotationSetInput): Promise<SaveSetResult> {
+    const value = parseAnnotationSet(input);
+    const hash = setHash(value);
+    const judgementOf = new Map(value.judgements.map((j) => [j.id, j]));
+    return this.transaction(async (tx) => {
+      const had = await tx.run('MATCH (s:AnnotationSet {id: $id}) RETURN s.hash AS hash', { id: value.id });
+      const stored = had.records[0]?.get('hash') as string | undefined;
+      if (stored !== undefined) return { id: value.id, hash: stored, created: false };
+      await tx.run(
+        `CREATE (s:AnnotationSet {id: $id, hash: $hash, createdAt: $createdAt, samples: $samples,
+           items: $items, doc: $doc})`,
+        {
+          id: value.id,
+          hash,
+          createdAt: value.set.createdAt,
+          samples: neo4j.int(value.samples.length),
+          items: neo4j.int(itemCount(value.samples)),
+          doc: JSON.stringify(value.set),
+        },
+      );
+      const rows = value.samples.map((sample, seq) => {
+        const j = judgementOf.get(sample.id);
+        return {
+          key: JSON.stringify([value.id, sample.id]),
+          setId: value.id,
+          seq: neo4j.int(seq),
+          id: sample.id,
+          doc: JSON.stringify(sample),
+          judgement: j ? JSON.stringify(j) : null,
+        };
+      });
+      for (const batch of batches(rows, 200))
+        await tx.run('UNWIND $rows AS row CREATE (x:AnnotationSample) SET x = row', { rows: batch });
+      return { id: value.id, hash, created: true };
+    });
+  }
+
+  async listAnnotationSets(): Promise<AnnotationSetSummary[]> {
+    const rows = await this.read(
+      `MATCH (s:AnnotationSet)
+       OPTIONAL MATCH (a:Annotation {setId: s.id})
+       WITH s, a.annotator AS annotator, a.pass AS pass, count(a) AS scored
+       RETURN s.id AS id, s.hash AS hash, s.samples AS samples, s.items AS items, s.doc AS doc,
+         collect(CASE WHEN annotator IS NULL THEN NULL ELSE {annotator: annotator, pass: pass, scored: scored} END) AS progress
+       ORDER BY s.id`,
+    );
+    return rows.map((r) => {
+      const set = storedDoc(AnnotationSetSchema, r.doc, `Neo4j annotation set "${String(r.id)}"`);
+      return {
+        id: r.id as string,
+        hash: r.hash as string,
+        createdAt: set.createdAt,
+        seed: set.seed,
+        samples: Number(r.samples),
+        items: Number(r.items),
+        progress: sortProgress(
+          (r.progress as { annotator: string; pass: unknown; scored: unknown }[]).map((p) => ({
+            annotator: p.annotator,
+            pass: Number(p.pass),
+            scored: Number(p.scored),
+          })),
+        ),
+      };
+    });
+  }
+
+  async getAnnotationSet(id: string): Promise<StoredAnnotationSet | undefined> {
+    const rows = await this.read(
+      `MATCH (s:AnnotationSet {id: $id})
+       OPTIONAL MATCH (x:AnnotationSample {setId: $id})
+       WITH s, x ORDER BY x.seq
+       RETURN s.hash AS hash, s.doc AS doc, collect(x.doc) AS samples`,
+      { id },
+    );
+    const row = rows[0];
+    if (!row) return undefined;
+    const where = `Neo4j annotation set "${id}"`;
+    return {
+      id,
+      hash: row.hash as string,
+      set: storedDoc(AnnotationSetSchema, row.doc, where),
+      samples: (row.samples as string[]).map((doc, i) =>
+        storedDoc(CalibrationSampleSchema, doc, `${where}, sample ${i}`),
+      ),
+    };
+  }
+
+  async getSetJudgements(id: string): Promise<Judgement[] | undefined> {
+    const rows = await this.read(
+      `MATCH (s:AnnotationSet {id: $id})
+       OPTIONAL MATCH (x:AnnotationSample {setId: $id})
+       WITH s, x ORDER BY x.seq
+       RETURN s.id AS id, collect(x.judgement) AS judgements`,
+      { id },
+    );
+    const row = rows[0];
+    if (!row) return undefined;
+    return (row.judgements as string[]).map((doc, i) =>
+      storedDoc(JudgementSchema, doc, `Neo4j annotation set "${id}", judgement ${i}`),
+    );
+  }
+
+  async saveAnnotations(setId: string, input: readonly unknown[]): Promise<SaveAnnotationsResult> {
+    return this.transaction(async (tx) => {
+      const res = await tx.run(
+        `MATCH (s:AnnotationSet {id: $id})
+         OPTIONAL MATCH (x:AnnotationSample {setId: $id})
+         WITH s, x ORDER BY x.seq
+         RETURN s.id AS id, collect(x.doc) AS samples`,
+        { id: setId },
+      );
+      const record = res.records[0];
+      if (!record) throw setNotFound(setId);
+      const where = `Neo4j annotation set "${setId}"`;
+      const samples = (record.get('samples') as string[]).map((doc, i) =>
+        storedDoc(CalibrationSampleSchema, doc, `${where}, sample ${i}`),
+      );
+      const incoming = parseAnnotations(input, samples, setId);
+      const storedKey = (a: Annotation) => JSON.stringify([setId, annotationKey(a)]);
+      const keys = [...new Set(incoming.map(storedKey))];
+      const found = await tx.run(
+        `UNWIND $keys AS k MATCH (a:Annotation {key: k})
+         RETURN a.sampleId AS sampleId, a.itemId AS itemId, a.annotator AS annotator, a.pass AS pass,
+           a.score AS score, a.evidence AS evidence, a.at AS at`,
+        { keys },
+      );
+      const stored = new Map<string, Annotation>();
+      for (const r of found.records) {
+        const a = annotationFromRow(r.toObject() as Parameters<typeof annotationFromRow>[0], where);
+        stored.set(annotationKey(a), a);
+      }
+      const { write, result } = mergeAnnotations(incoming, stored);
+      const rows = write.map((a) => ({
+        key: storedKey(a),
+        props: {
+          key: storedKey(a),
+          setId,
+          sampleId: a.sampleId,
+          itemId: a.itemId,
+          annotator: a.annotator,
+          pass: neo4j.int(a.pass),
+          score: neo4j.int(a.score),
+          evidence: a.evidence ?? null,
+          at: a.at,
+        },
+      }));
+      for (const batch of batches(rows))
+        await tx.run('UNWIND $rows AS row MERGE (a:Annotation {key: row.key}) SET a = row.props', {
+          rows: batch,
+        });
+      return result;
+    });
+  }
+
+  async listAnnotations(setId: string, filter: AnnotationFilter = {}): Promise<Annotation[]> {
+    const rows = await this.read(
+      `MATCH (s:AnnotationSet {id: $id})
+       OPTIONAL MATCH (a:Annotation {setId: $id})
+       WHERE ($annotator IS NULL OR a.annotator = $annotator) AND ($pass IS NULL OR a.pass = $pass)
+       RETURN s.id AS id, collect(a {.sampleId, .itemId, .annotator, .pass, .score, .evidence, .at}) AS annotations`,
+      {
+        id: setId,
+        annotator: filter.annotator ?? null,
+        pass: filter.pass === undefined ? null : neo4j.int(filter.pass),
+      },
+    );
+    const row = rows[0];
+    if (!row) throw setNotFound(setId);
+    const where = `Neo4j annotation set "${setId}"`;
+    return sortAnnotations(
+      (row.annotations as Parameters<typeof annotationFromRow>[0][]).map((a) => annotationFromRow(a, where)),
+    );
+  }
+
   /** Runs Cypher statements (e.g. an exported script) in one write transaction. */
   async runScript(statements: readonly string[]): Promise<void> {
     await this.transaction(async (tx) => {
@@ -529,7 +729,10 @@ export class Neo4jStore implements GraphStore {
 
   /** Removes everything psygraph stored (tests and `load --prune` from scratch). */
   async clear(): Promise<void> {
-    await this.write('MATCH (n) WHERE n:Pattern OR n:Situation OR n:Scenario OR n:GraphMeta DETACH DELETE n');
+    await this.write(
+      `MATCH (n) WHERE n:Pattern OR n:Situation OR n:Scenario OR n:GraphMeta OR n:AnnotationSet
+         OR n:AnnotationSample OR n:Annotation DETACH DELETE n`,
+    );
   }
 
   async close(): Promise<void> {

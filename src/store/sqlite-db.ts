@@ -67,6 +67,39 @@ const MIGRATIONS: readonly ((db: Db) => void)[] = [
       CREATE TRIGGER scenarios_count_delete AFTER DELETE ON scenarios
         BEGIN UPDATE counters SET n = n - 1 WHERE name = 'scenarios'; END;
     `),
+  // 2: annotation sets (judge calibration): the set, its samples with the judge's judgements kept
+  // in their own column, and the annotations, one per (set, annotator, pass, sample, item)
+  (db) =>
+    db.exec(`
+      CREATE TABLE annotation_sets (
+        id TEXT PRIMARY KEY,
+        hash TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        samples INTEGER NOT NULL,
+        items INTEGER NOT NULL,
+        doc TEXT NOT NULL -- set.json
+      ) WITHOUT ROWID;
+      CREATE TABLE annotation_samples (
+        set_id TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        sample_id TEXT NOT NULL,
+        doc TEXT NOT NULL, -- what annotators see: no judge scores
+        judgement TEXT, -- the judge's judgement of the sample (JSON), read only on reveal
+        PRIMARY KEY (set_id, seq),
+        UNIQUE (set_id, sample_id)
+      );
+      CREATE TABLE annotations (
+        set_id TEXT NOT NULL,
+        annotator TEXT NOT NULL,
+        pass INTEGER NOT NULL,
+        sample_id TEXT NOT NULL,
+        item_id TEXT NOT NULL,
+        score INTEGER NOT NULL,
+        evidence TEXT,
+        at TEXT NOT NULL,
+        PRIMARY KEY (set_id, annotator, pass, sample_id, item_id)
+      ) WITHOUT ROWID;
+    `),
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -8,7 +8,7 @@ import { NoInput } from '../../contract/requests.js';
 import { InvalidInputError } from '../../model/index.js';
 import { parseContract } from '../../contract/parse.js';
 
-export type Method = 'GET' | 'POST' | 'DELETE';
+export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
 /** A response that is a file (export), documented by its media types instead of a JSON schema. */
 export interface FileResponse {

@@ -3,7 +3,12 @@
  * the UI can tell "the server is down" (status 0) from "the server said no" (4xx with a code).
  */
 import type {
+  Annotation,
+  AnnotationSetDetail,
+  AnnotationSetSummary,
   ApiErrorBody,
+  JudgeReveal,
+  SaveAnnotationsResult,
   ExportFormat,
   GraphData,
   JudgeResult,
@@ -103,4 +108,20 @@ export const api = {
     ),
   judge: (scenario: Scenario, runs: number) =>
     request<JudgeResult>('/api/llm/judge', post({ scenario, runs })),
+  annotationSets: () => request<AnnotationSetSummary[]>('/api/annotation-sets'),
+  annotationSet: (id: string) =>
+    request<AnnotationSetDetail>(`/api/annotation-sets/${encodeURIComponent(id)}`),
+  annotations: (id: string, annotator: string) =>
+    request<Annotation[]>(
+      `/api/annotation-sets/${encodeURIComponent(id)}/annotations?${new URLSearchParams({ annotator, pass: '1' })}`,
+    ),
+  saveAnnotations: (id: string, annotations: Annotation[]) =>
+    request<SaveAnnotationsResult>(`/api/annotation-sets/${encodeURIComponent(id)}/annotations`, {
+      method: 'PUT',
+      body: JSON.stringify({ annotations }),
+    }),
+  revealJudge: (id: string, annotator: string) =>
+    request<JudgeReveal>(
+      `/api/annotation-sets/${encodeURIComponent(id)}/judge?${new URLSearchParams({ annotator })}`,
+    ),
 };

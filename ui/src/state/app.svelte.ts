@@ -27,6 +27,7 @@ import {
   parseView,
   serializeView,
   type Grouping,
+  type Mode,
   type PathQuery,
   type SamplerSettings,
   type Stage,
@@ -262,7 +263,17 @@ export class AppState {
   }
 
   setStage(stage: Stage): void {
-    this.setView({ ...this.view, stage, cell: null });
+    this.setView({ ...this.view, stage, cell: null, mode: 'explore' });
+  }
+
+  /** The Annotate view (scoring an annotation set) or back to exploring the graph. */
+  setMode(mode: Mode): void {
+    this.setView({ ...this.view, mode });
+  }
+
+  /** The annotation set open in the Annotate view. */
+  setAnnotationSet(id: string | null): void {
+    this.setView({ ...this.view, mode: 'annotate', annotationSet: id });
   }
 
   /** Opens a matrix cell: the relation (or trait pair) it stands for, and its source pattern in the panel. */

@@ -49,6 +49,9 @@ export type Grouping = (typeof GROUPINGS)[number];
 export const STAGES = ['graph', 'matrix', 'traits'] as const;
 export type Stage = (typeof STAGES)[number];
 export const MAX_DEPTH = 3;
+/** The whole window: exploring the graph, or scoring an annotation set (the Annotate view). */
+export const MODES = ['explore', 'annotate'] as const;
+export type Mode = (typeof MODES)[number];
 
 /** "How does A reach B": the ends, how many paths and which relation types (empty = the causal ones). */
 export interface PathQuery {
@@ -60,6 +63,9 @@ export interface PathQuery {
 export const DEFAULT_PATHS: PathQuery = { from: null, to: null, k: 3, types: [] };
 
 export interface ViewState {
+  mode: Mode;
+  /** The annotation set open in the Annotate view. */
+  annotationSet: string | null;
   pattern: string | null;
   /**
    * The focus view around the selected pattern: 0 highlights its neighbours where they lie; 1-3
@@ -85,6 +91,8 @@ export interface ViewState {
 }
 
 export const DEFAULT_VIEW: ViewState = {
+  mode: 'explore',
+  annotationSet: null,
   pattern: null,
   depth: 0,
   trail: [],
@@ -133,6 +141,8 @@ export function parseView(search: string): ViewState {
   const strength = Number(p.get('min') ?? '0');
   const sizeMin = int(p.get('smin'), d.sizeMin, SAMPLE.size.min, SAMPLE.size.max);
   return {
+    mode: oneOf(MODES, p.get('mode'), DEFAULT_VIEW.mode),
+    annotationSet: p.get('aset') || null,
     pattern: p.get('pattern') || null,
     depth: int(p.get('depth'), 0, 0, MAX_DEPTH),
     trail: list(p.get('trail')),
@@ -182,6 +192,8 @@ export function serializeView(v: ViewState): string {
   const set = (key: string, value: string | number, fallback: string | number) => {
     if (value !== fallback && value !== '') p.set(key, String(value));
   };
+  set('mode', v.mode, DEFAULT_VIEW.mode);
+  set('aset', v.annotationSet ?? '', '');
   set('pattern', v.pattern ?? '', '');
   set('depth', v.depth, 0);
   set('trail', v.trail.join(','), '');
