@@ -104,7 +104,7 @@ async function measure(browser, url) {
  * stage; the median and the worst. `drawnMs` is the part until the highlight was drawn.
  */
 async function hoverLatency(page, count = 7) {
-  await page.waitForTimeout(600); // the camera settles after the layout
+  await framesFlowing(page);
   const targets = await page.evaluate((count) => {
     const c = window.psygraph.controller;
     const r = c.renderer;
@@ -126,7 +126,9 @@ async function hoverLatency(page, count = 7) {
   const results = [];
   for (const t of targets) {
     await page.mouse.move(box.x + 2, box.y + 2);
-    await page.waitForFunction(() => window.psygraph.controller.hover.hovered === null);
+    await page.waitForFunction(() => window.psygraph.controller.hover.hovered === null, null, {
+      timeout: 120_000,
+    });
     await page.evaluate((target) => {
       window.__hover = new Promise((resolve) => {
         const layer = window.psygraph.controller.hover;
@@ -161,6 +163,55 @@ async function hoverLatency(page, count = 7) {
   return summarise(results);
 }
 
+/**
+ * Waits until the camera stands still and the page produces frames again (five in a row less than
+ * 40 ms apart): under SwiftShader, the GPU process rasterizes a whole-graph WebGL frame on the CPU
+ * after sigma has drawn it, and until then no frame, and no pointer event, gets through. A hover is
+ * measured on a page that has settled; `frameMs` measures that whole-graph frame apart.
+ */
+async function framesFlowing(page) {
+  await page.waitForFunction(() => !window.psygraph.controller.renderer?.getCamera().isAnimating(), null, {
+    timeout: 120_000,
+  });
+  await page.evaluate(
+    () =>
+      new Promise((resolve) => {
+        let last = performance.now();
+        let calm = 0;
+        const deadline = last + 60_000;
+        const tick = () => {
+          const now = performance.now();
+          calm = now - last < 40 ? calm + 1 : 0;
+          last = now;
+          if (calm >= 5 || now > deadline) resolve();
+          else requestAnimationFrame(tick);
+        };
+        requestAnimationFrame(tick);
+      }),
+  );
+}
+
+/**
+ * One whole-graph frame, as sigma draws it and the GPU (SwiftShader: the CPU) finishes it: a full
+ * refresh, then gl.finish(). The median of 5.
+ */
+async function frameCost(page) {
+  await framesFlowing(page);
+  return page.evaluate(() => {
+    const r = window.psygraph.controller.renderer;
+    const gl = r.getWebGLContext();
+    const times = [];
+    for (let i = 0; i < 5; i++) {
+      const t = performance.now();
+      r.refresh();
+      gl.finish();
+      times.push(performance.now() - t);
+    }
+    times.sort((a, b) => a - b);
+    return Math.round(times[2]);
+  });
+}
+
 /** The matrix's hover: from the pointer event on a cell to the end of the frame showing its tip. */
 async function matrixHoverLatency(page, count = 7) {
   const canvas = page.locator('[data-testid="matrix"] canvas');
@@ -169,19 +220,24 @@ async function matrixHoverLatency(page, count = 7) {
   const cell = Number(await page.getAttribute('[data-testid="matrix"]', 'data-cell-size'));
   const size = Number(await page.getAttribute('[data-testid="matrix"]', 'data-size'));
   const box = await canvas.boundingBox();
+  const viewport = page.viewportSize();
+  // the cells on screen (a big graph's matrix runs far past the window)
+  const shown = Math.min(
+    size,
+    Math.floor((Math.min(box.x + box.width, viewport.width) - box.x) / cell),
+    Math.floor((Math.min(box.y + box.height, viewport.height) - box.y) / cell),
+  );
   const results = [];
   for (let i = 0; i < count; i++) {
     const [row, col] = [
-      Math.floor(((i + 1) * size) / (count + 2)),
-      Math.floor(((i + 2) * size) / (count + 2)),
+      Math.floor(((i + 1) * shown) / (count + 2)),
+      Math.floor(((i + 2) * shown) / (count + 2)),
     ];
-    // inside the canvas's visible part
-    const [x, y] = [
-      Math.min(box.width - 2, (col + 0.5) * cell),
-      Math.min(box.height - 2, (row + 0.5) * cell),
-    ];
-    await page.mouse.move(box.x + box.width + 40, box.y - 20);
-    await page.waitForFunction(() => !document.querySelector('[data-testid="matrix-tip"]'));
+    const [x, y] = [(col + 0.5) * cell, (row + 0.5) * cell];
+    await page.mouse.move(Math.max(2, box.x - 20), Math.max(2, box.y - 20));
+    await page.waitForFunction(() => !document.querySelector('[data-testid="matrix-tip"]'), null, {
+      timeout: 120_000,
+    });
     await page.evaluate(() => {
       window.__hover = new Promise((resolve) => {
         window.addEventListener(
@@ -241,7 +297,8 @@ async function views(browser, url, list) {
       if (v.ready) await v.ready(page);
       const settledMs = Date.now() - t0;
       const hoverMs = v.matrix ? await matrixHoverLatency(page) : await hoverLatency(page);
-      out.push({ view: v.name, settledMs, hoverMs });
+      const frameMs = v.frame ? await frameCost(page) : undefined;
+      out.push({ view: v.name, settledMs, hoverMs, frameMs });
     } catch (e) {
       // a view that fails is reported as such, and the others are still measured
       out.push({ view: v.name, error: String(e).split('\n')[0], hoverMs: { median: null } });
@@ -327,9 +384,10 @@ async function saveScenarios(url) {
 
 /** The views, on a graph whose most connected pattern is `hub` and which has a relation `from` → `to`. */
 function viewList({ hub, from, to }) {
-  const drawnFocus = (page) => page.waitForFunction(() => (window.psygraph.focus?.nodes.size ?? 0) > 0);
+  const drawnFocus = (page) =>
+    page.waitForFunction(() => (window.psygraph.focus?.nodes.size ?? 0) > 0, null, { timeout: 120_000 });
   return [
-    { name: 'overview grouped by family', query: '' },
+    { name: 'overview grouped by family', query: '', frame: true },
     { name: 'overview grouped by community', query: '?group=community' },
     { name: 'focus (1 step)', query: `?pattern=${hub}&depth=1`, ready: drawnFocus },
     { name: 'paths', query: `?tab=paths&from=${from}&to=${to}`, ready: drawnFocus },
@@ -372,12 +430,13 @@ const SEED = 'seed (244 patterns)';
 const BIG = 'synthetic 10000 patterns, 40500 relations';
 /** BENCH_UI_ONLY=seed or =synthetic measures one graph (for a quick look; the bench runs both). */
 const ONLY = process.env.BENCH_UI_ONLY ?? '';
-const summary = { firstDrawnMs: {}, edgesDrawnMs: {}, longestTaskMs: {}, hoverMs: {} };
+const summary = { firstDrawnMs: {}, edgesDrawnMs: {}, longestTaskMs: {}, hoverMs: {}, wholeGraphFrameMs: {} };
 const note = (graph, loadFigures, viewFigures) => {
   summary.firstDrawnMs[graph] = loadFigures.firstDrawnMs.median;
   summary.edgesDrawnMs[graph] = loadFigures.edgesDrawnMs.median;
   summary.longestTaskMs[graph] = loadFigures.longestTaskMs.median;
   summary.hoverMs[graph] = Object.fromEntries(viewFigures.map((v) => [v.view, v.hoverMs.median]));
+  summary.wholeGraphFrameMs[graph] = viewFigures.find((v) => v.frameMs !== undefined)?.frameMs;
 };
 try {
   if (ONLY !== 'synthetic') {

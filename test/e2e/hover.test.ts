@@ -25,10 +25,18 @@ const target = `(() => {
 })()`;
 
 /** The alpha of the hover layer at a point of the stage (0: nothing drawn there). */
-const alphaAt = (x: number, y: number) => `(() => {
+const ALPHA_AT = `(x, y) => {
   const canvas = document.querySelector('canvas.sigma-psygraph-hover');
   const ratio = window.devicePixelRatio || 1;
-  return canvas.getContext('2d').getImageData(Math.round(${x} * ratio), Math.round(${y} * ratio), 1, 1).data[3];
+  return canvas.getContext('2d').getImageData(Math.round(x * ratio), Math.round(y * ratio), 1, 1).data[3];
+}`;
+const alphaAt = (x: number, y: number) => `(${ALPHA_AT})(${x}, ${y})`;
+
+/** The alpha of the hover layer where a pattern is drawn now (the camera may have moved since). */
+const alphaOn = (node: string) => `(() => {
+  const r = window.psygraph.controller.renderer;
+  const p = r.graphToViewport(r.getGraph().getNodeAttributes(${JSON.stringify(node)}));
+  return (${ALPHA_AT})(p.x, p.y);
 })()`;
 
 describe.skipIf(!hasChromium)('hover highlight (headless Chromium)', () => {
@@ -61,15 +69,15 @@ describe.skipIf(!hasChromium)('hover highlight (headless Chromium)', () => {
     await page.waitForFunction(`window.psygraph.controller.hover.hovered === ${JSON.stringify(t.n)}`);
     expect(await page.evaluate<string | null>('window.psygraph.hovered')).toBe(t.n);
     // drawn: the node itself, and the fade over an empty corner of the stage
-    expect(await page.evaluate<number>(alphaAt(t.x, t.y))).toBe(255);
+    expect(await page.evaluate<number>(alphaOn(t.n))).toBe(255);
     expect(await page.evaluate<number>(alphaAt(3, 3))).toBeGreaterThan(150);
     // sigma's graph is not restyled: no focus, no node hovered in its state
     expect(await page.evaluate<boolean>('window.psygraph.controller.renderer.getGraphState().hasFocus')).toBe(
       false,
     );
-    expect(await page.evaluate<boolean>('window.psygraph.controller.renderer.getGraphState().hasHovered')).toBe(
-      false,
-    );
+    expect(
+      await page.evaluate<boolean>('window.psygraph.controller.renderer.getGraphState().hasHovered'),
+    ).toBe(false);
     expect(await page.evaluate<number>('window.psygraph.focus?.nodes.size ?? 0')).toBe(0);
 
     await page.mouse.move(box.x + 3, box.y + 3);
@@ -79,7 +87,9 @@ describe.skipIf(!hasChromium)('hover highlight (headless Chromium)', () => {
 
     // a click still selects, through sigma's picking
     await page.mouse.click(box.x + t.x, box.y + t.y);
-    await page.waitForFunction(`new URL(location.href).searchParams.get('pattern') === ${JSON.stringify(t.n)}`);
+    await page.waitForFunction(
+      `new URL(location.href).searchParams.get('pattern') === ${JSON.stringify(t.n)}`,
+    );
   });
 
   it('in a focus view, hovering leaves the focus as it was', async () => {
@@ -92,7 +102,7 @@ describe.skipIf(!hasChromium)('hover highlight (headless Chromium)', () => {
     const box = (await page.locator(graph).boundingBox())!;
     await page.mouse.move(box.x + t.x, box.y + t.y);
     await page.waitForFunction(`window.psygraph.controller.hover.hovered === ${JSON.stringify(t.n)}`);
-    expect(await page.evaluate<number>(alphaAt(t.x, t.y))).toBe(255);
+    expect(await page.evaluate<number>(alphaOn(t.n))).toBe(255);
     expect(await page.evaluate<string[]>('[...window.psygraph.focus.nodes].sort()')).toEqual(before);
     expect(await page.evaluate<boolean>('window.psygraph.controller.renderer.getGraphState().hasFocus')).toBe(
       true,
