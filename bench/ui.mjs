@@ -101,7 +101,8 @@ async function measure(browser, url) {
  * `timeStamp`, so time the event waited in the queue counts) to the end of the frame that shows
  * the pattern's neighbourhood highlighted (the first animation frame after the highlight is drawn,
  * then a posted task: the frame's rendering steps have run). For 7 patterns near the centre of the
- * stage; the median and the worst. `drawnMs` is the part until the highlight was drawn.
+ * stage; the median and the worst. `drawnMedian` is the part until the highlight was drawn,
+ * `queuedMedian` the part until the event reached the page at all.
  */
 async function hoverLatency(page, count = 7) {
   await framesFlowing(page);
@@ -132,11 +133,18 @@ async function hoverLatency(page, count = 7) {
     await page.evaluate((target) => {
       window.__hover = new Promise((resolve) => {
         const layer = window.psygraph.controller.hover;
+        let dispatched = 0;
+        // capturing on window: the first listener to see the event, when it reaches the page
+        window.addEventListener('pointermove', () => (dispatched = performance.now()), {
+          once: true,
+          capture: true,
+        });
         const painted = (start) => {
           const drawnMs = layer.drawnAt - start;
+          const queuedMs = dispatched - start;
           requestAnimationFrame(() => {
             const channel = new MessageChannel();
-            channel.port1.onmessage = () => resolve({ ms: performance.now() - start, drawnMs });
+            channel.port1.onmessage = () => resolve({ ms: performance.now() - start, drawnMs, queuedMs });
             channel.port2.postMessage(0);
           });
         };
@@ -270,13 +278,15 @@ async function matrixHoverLatency(page, count = 7) {
 
 function summarise(results) {
   const ok = results.filter((r) => r !== null);
-  const ms = ok.map((r) => r.ms).sort((a, b) => a - b);
-  const drawn = ok.map((r) => r.drawnMs).sort((a, b) => a - b);
+  const sorted = (key) => ok.map((r) => r[key]).sort((a, b) => a - b);
+  const ms = sorted('ms');
   const mid = (v) => Math.round(v[Math.floor(v.length / 2)] ?? NaN);
   return {
     median: mid(ms),
     worst: Math.round(ms[ms.length - 1] ?? NaN),
-    drawnMedian: mid(drawn),
+    drawnMedian: mid(sorted('drawnMs')),
+    // until the event reached the page (input is delivered with the frames)
+    ...(ok.some((r) => r.queuedMs !== undefined) ? { queuedMedian: mid(sorted('queuedMs')) } : {}),
     hits: ok.length,
     of: results.length,
   };
