@@ -27,6 +27,14 @@ if (!existsSync(CHROMIUM) || !existsSync(path.join(ROOT, 'ui/dist/index.html')))
   process.exit(0);
 }
 
+/** The servers started, stopped on the way out even when a measurement fails. */
+const children = new Set();
+for (const signal of ['SIGINT', 'SIGTERM'])
+  process.once(signal, () => {
+    for (const c of children) c.kill('SIGTERM');
+    process.exit(1);
+  });
+
 async function startServer(args, dataDir) {
   const child = spawn(
     process.execPath,
@@ -43,6 +51,8 @@ async function startServer(args, dataDir) {
     });
     child.on('exit', (code) => reject(new Error(`serve exited with ${code}`)));
   });
+  children.add(child);
+  child.once('exit', () => children.delete(child));
   return { url, stop: () => new Promise((r) => (child.once('exit', r), child.kill('SIGTERM'))) };
 }
 
@@ -501,6 +511,7 @@ try {
     loadAverage: load(),
   });
 } finally {
+  for (const c of children) c.kill('SIGTERM');
   await browser.close();
   await rm(tmp, { recursive: true, force: true });
 }
