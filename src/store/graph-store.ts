@@ -101,6 +101,11 @@ export interface GraphStore {
   stats(): Promise<GraphStats>;
   /** Patterns, relations and situations as plain data, sorted by id. */
   snapshot(): Promise<Catalog>;
+  /**
+   * The content hash of patterns and relations (what stats() reports), when the store can answer it
+   * without a snapshot. Optional: the explorer's graph route then serves its cached copy unread.
+   */
+  graphHash?(): Promise<string>;
   /** The graph as a graphology MultiDirectedGraph (a fresh copy: mutating it changes nothing stored). */
   graph(): Promise<PatternGraph>;
 

@@ -55,6 +55,7 @@ import {
 import {
   assertWriteFits,
   byId,
+  cachedHash,
   computeStats,
   matchesPattern,
   matchesRelation,
@@ -351,6 +352,11 @@ export class MemoryStore implements GraphStore {
     const conn = this.refresh();
     const scenarios = conn ? this.guard(() => conn.q.counter.get('scenarios') as number) : 0;
     return computeStats(this.catalog, scenarios);
+  }
+
+  async graphHash(): Promise<string> {
+    this.refresh();
+    return cachedHash(this.catalog);
   }
 
   async snapshot(): Promise<Catalog> {

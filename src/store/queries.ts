@@ -84,7 +84,8 @@ export function computeStats(catalog: Catalog, scenarios: number): GraphStats {
   };
 }
 
-function cachedHash(catalog: Catalog): string {
+/** The catalog's content hash, computed once per catalog object. */
+export function cachedHash(catalog: Catalog): string {
   let hash = hashes.get(catalog);
   if (hash === undefined) {
     hash = graphHash(catalog.patterns, catalog.relations);

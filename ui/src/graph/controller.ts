@@ -5,10 +5,13 @@
 import type { Neighbourhood } from '../state/highlight.js';
 import type { Visibility } from '../state/filters.js';
 import { coverageColor, type Coverage } from '../state/coverage.js';
+import type { HoverLayer } from './hover.js';
 import { LABEL_FONT, LABEL_SIZE, OVERVIEW_RATIO, type PsyRenderer } from './renderer.js';
 
 export class GraphController {
   renderer: PsyRenderer | null = null;
+  /** The hover highlight drawn over the stage (set by the graph view). */
+  hover: HoverLayer | null = null;
   private hiddenNodes = new Set<string>();
   private hiddenEdges = new Set<string>();
   private activeNodes = new Set<string>();
@@ -47,6 +50,12 @@ export class GraphController {
   detach(): void {
     clearTimeout(this.labelTimer);
     this.renderer = null;
+    this.hover = null;
+  }
+
+  /** Whether a pattern is filtered out of the drawing. */
+  isHidden(node: string): boolean {
+    return this.hiddenNodes.has(node);
   }
 
   scheduleLabels(delay = 60): void {
@@ -58,7 +67,8 @@ export class GraphController {
    * The label pass: decides which labels are drawn so that no two overlap (nor a group label).
    * Candidates are the visible nodes on screen (in a focus, only the focused ones), taken in
    * order: the selected pattern, then focused ones, then by size; a label is drawn if its box is
-   * free. A grid of 64 px buckets keeps the pass near-linear on big graphs.
+   * free. A grid of 64 px buckets keeps the pass near-linear, and at most MAX_TRIED patterns on
+   * screen are tried, so a big graph costs a sort and a few thousand projections.
    */
   layoutLabels(): void {
     const r = this.renderer;
@@ -69,21 +79,26 @@ export class GraphController {
     this.measure ??= document.createElement('canvas').getContext('2d');
     const ctx = this.measure;
     if (ctx) ctx.font = `${LABEL_SIZE}px ${LABEL_FONT}`;
-    const candidates: { node: string; x: number; y: number; size: number; rank: number }[] = [];
+    // Candidates in order of preference, from the attributes (no projection yet): a big graph has
+    // far more patterns than labels fit, so only the first ones are projected and tried.
+    const candidates: { node: string; size: number; rank: number }[] = [];
     graph.forEachNode((node, a) => {
       if (this.hiddenNodes.has(node)) return;
       const active = this.activeNodes.has(node);
       if (focus && !active) return;
-      const d = r.getNodeDisplayData(node);
-      if (!d) return;
-      const p = r.framedGraphToViewport(d);
-      if (p.x < -50 || p.y < -20 || p.x > width + 20 || p.y > height + 20) return;
-      const rank = node === this.selected ? 0 : active ? 1 : 2;
-      candidates.push({ node, x: p.x, y: p.y, size: r.scaleSize(d.size), rank });
-      if (!this.widths.has(node))
-        this.widths.set(node, ctx ? ctx.measureText(a.label).width : a.label.length * 7);
+      candidates.push({ node, size: a.size, rank: node === this.selected ? 0 : active ? 1 : 2 });
     });
     candidates.sort((a, b) => a.rank - b.rank || b.size - a.size || (a.node < b.node ? -1 : 1));
+    // label widths are measured once, and only for labels that get as far as a full test
+    const widthOf = (node: string) => {
+      let w = this.widths.get(node);
+      if (w === undefined) {
+        const label = graph.getNodeAttribute(node, 'label');
+        w = ctx ? ctx.measureText(label).width : label.length * 7;
+        this.widths.set(node, w);
+      }
+      return w;
+    };
     const CELL = 64;
     const grid = new Map<string, Rect[]>();
     const cells = (b: Rect) => {
@@ -103,16 +118,19 @@ export class GraphController {
     if (!focus) for (const o of this.obstacles) place(o);
     const shown = new Set<string>();
     const boxes: Rect[] = [];
+    let tried = 0;
     for (const c of candidates) {
+      // from the attributes, not sigma's display data (a copy per call): the same position and size
+      const p = r.graphToViewport(graph.getNodeAttributes(c.node));
+      if (p.x < -50 || p.y < -20 || p.x > width + 20 || p.y > height + 20) continue;
+      if (c.rank > 0 && ++tried > MAX_TRIED) break;
+      const size = r.scaleSize(c.size);
       // sigma draws a label to the right of its node, vertically centred on it
-      const box = {
-        x: c.x + c.size + 2,
-        y: c.y - LABEL_SIZE / 2 - 1,
-        w: this.widths.get(c.node)! + 2,
-        h: LABEL_SIZE + 2,
-      };
-      if (c.rank > 0 && (!free(box) || box.x + box.w > width || box.y < 0 || box.y + box.h > height))
-        continue;
+      const box = { x: p.x + size + 2, y: p.y - LABEL_SIZE / 2 - 1, w: 1, h: LABEL_SIZE + 2 };
+      // on a crowded stage most labels fail on their first pixel: no need to measure those
+      if (c.rank > 0 && (box.y < 0 || box.y + box.h > height || !free(box))) continue;
+      box.w = widthOf(c.node) + 2;
+      if (c.rank > 0 && (!free(box) || box.x + box.w > width)) continue;
       place(box);
       boxes.push(box);
       shown.add(c.node);
@@ -193,7 +211,9 @@ export class GraphController {
       this.moved.set(n, { x: a.x, y: a.y });
       graph.mergeNodeAttributes(n, { x: cx + p.x * spacing, y: cy + p.y * spacing });
     }
-    r.refresh();
+    // draw now, so the display data the camera frames is current: only the nodes are reprocessed
+    // (the edges follow their nodes on the GPU)
+    r.refresh({ partialGraph: { nodes: [...this.moved.keys()] } });
     this.frameNodes([...layout.positions.keys()]);
   }
 
@@ -297,6 +317,12 @@ export class GraphController {
     });
   }
 }
+
+/**
+ * Patterns on screen tried by one label pass, beyond the selected and focused ones: far more than
+ * the labels that fit on a stage (about a hundred), so only big graphs are cut short.
+ */
+const MAX_TRIED = 3000;
 
 /** Room kept right of the framed nodes for their labels, in pixels. */
 const LABEL_ROOM = 120;

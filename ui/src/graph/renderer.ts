@@ -40,7 +40,7 @@ export const LABEL_FONT = 'Arial, Helvetica, sans-serif';
 /** Camera ratio above which the view counts as the overview. */
 export const OVERVIEW_RATIO = 0.5;
 
-export type PsyRenderer = Sigma<NodeAttrs, EdgeAttrs, Attributes, NodeFlags, EdgeFlags, GraphFlags>;
+export type PsyRenderer = PsySigma;
 
 type LayerOptions = Parameters<Sigma['createLayer']>[2];
 
@@ -64,6 +64,28 @@ export function prepareStage(): void {
  * and sigma's getContext on it returns the context already open.
  */
 class PsySigma extends Sigma<NodeAttrs, EdgeAttrs, Attributes, NodeFlags, EdgeFlags, GraphFlags> {
+  private held = false;
+  private renderWanted = false;
+
+  /**
+   * Holds sigma's frames back (`true`) while a graph is added to it in chunks: sigma indexes each
+   * added item in the chunk's task, but would otherwise also reprocess and redraw everything added
+   * so far at every frame between chunks. Releasing (`false`) asks for the frame that was held.
+   */
+  holdFrames(hold: boolean): void {
+    this.held = hold;
+    if (!hold && this.renderWanted) {
+      this.renderWanted = false;
+      super.scheduleRender();
+    }
+  }
+
+  override scheduleRender(): this {
+    if (!this.held) return super.scheduleRender();
+    this.renderWanted = true;
+    return this;
+  }
+
   override createLayer<T extends HTMLElement>(id: string, tag: string, options?: LayerOptions): T {
     const canvas = preparedStage;
     if (id !== 'stage' || tag !== 'canvas' || !canvas) return super.createLayer<T>(id, tag, options);

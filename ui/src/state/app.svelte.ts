@@ -109,12 +109,15 @@ export class AppState {
     return result;
   });
 
-  /** What is highlighted: the hovered pattern, else the scenario, else the paths, else the selection (and its depth). */
+  /**
+   * What is highlighted in the graph's own colours: the scenario, else the paths, else the
+   * selection (and its depth). The hovered pattern's neighbourhood is drawn over it by the graph
+   * view's hover layer (`hoverFocus`), so a hover never restyles the whole graph.
+   */
   focus = $derived.by(() => {
     const { data, adjacency, visibility } = this;
     if (!data || !adjacency) return null;
     const scenario = this.sampler.current;
-    if (this.hovered) return neighbourhood(adjacency, this.hovered, this.view.direction, visibility?.edges);
     if (scenario) return scenarioSubgraph(data, scenario.patterns);
     if (this.drawnPaths) return pathsSubgraph(this.drawnPaths.paths);
     if (this.focusView) return this.focusView;
@@ -122,6 +125,13 @@ export class AppState {
       return neighbourhood(adjacency, this.view.pattern, this.view.direction, visibility?.edges);
     return null;
   });
+
+  /** The hovered pattern's neighbourhood (in the legend's direction, within the filters). */
+  hoverFocus(node: string): ReturnType<typeof neighbourhood> | null {
+    const { adjacency, visibility } = this;
+    if (!adjacency || !this.nodeById.has(node)) return null;
+    return neighbourhood(adjacency, node, this.view.direction, visibility?.edges);
+  }
 
   async load(): Promise<void> {
     this.status = 'loading';
