@@ -170,6 +170,7 @@ describe.skipIf(!uri)('Neo4j backend', () => {
 
     it('hashes the stored graph without loading it, as graphHash does', async () => {
       expect(await store.contentHash()).toBe(hash);
+      expect(await store.graphHash()).toBe(hash);
     });
 
     it('keeps the graph hash until the graph changes, through psygraph or other Cypher', async () => {

@@ -408,6 +408,11 @@ export class Neo4jStore implements GraphStore {
     return hash;
   }
 
+  /** The kept graph hash (contentHash), so the explorer's graph route serves its copy unread. */
+  async graphHash(): Promise<string> {
+    return this.contentHash();
+  }
+
   /**
    * The stored canonical documents streamed in id order through one sha256 (the same bytes
    * `graphHash` hashes), so memory stays flat on a graph too big to snapshot. The in-database
