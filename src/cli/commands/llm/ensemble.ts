@@ -22,6 +22,7 @@ import { readJsonLines } from '../../../read-input.js';
 import type { CliContext } from '../../context.js';
 import { parseNumberIn } from '../../options.js';
 import { type LlmFlags, clientFor, modelOf } from './options.js';
+import { judgeTargetOf } from './inputs.js';
 import { finish, reporting } from './report.js';
 
 /**
@@ -103,19 +104,7 @@ export async function runEnsembleJudge(
     out: flags.out,
     concurrency: flags.concurrency,
     work: ({ scenario, character }) =>
-      judgeEnsemble(
-        {
-          scenario,
-          turns: scenario.conversation!,
-          character,
-          checklist: checklist(scenario),
-          model: scenario.provenance?.model ?? 'conversation',
-          runs: flags.runs,
-          ...(flags.temperature !== undefined ? { temperature: flags.temperature } : {}),
-        },
-        judges,
-        client,
-      ),
+      judgeEnsemble(judgeTargetOf(flags, scenario, character, checklist), judges, client),
     // judgeEnsemble adds up every judge's estimate itself
     callsPerItem: () => 1,
     spent: () => client.stats.cost,

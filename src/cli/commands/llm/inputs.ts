@@ -1,7 +1,12 @@
 /** What the LLM commands read: the scenarios and prompt context (inputs), checklists, conversations. */
 import { readJsonLines } from '../../../read-input.js';
 import type { Command } from 'commander';
-import { type ChecklistRecord, ChecklistRecordSchema, compileChecklist } from '../../../llm/index.js';
+import {
+  type ChecklistRecord,
+  ChecklistRecordSchema,
+  type JudgeTarget,
+  compileChecklist,
+} from '../../../llm/index.js';
 import { InvalidInputError, type Scenario } from '../../../model/index.js';
 import { type PromptContext, createPromptContext, resolveScenario } from '../../../prompt/index.js';
 import { type CliContext, withStore } from '../../context.js';
@@ -45,3 +50,24 @@ export const withConversation = (scenarios: readonly Scenario[], command: string
     );
   return scenarios;
 };
+
+/**
+ * What judge, judges and probe-judge score for one character of one conversation: its turns, its
+ * checklist, whose turns they are, and the --runs and --temperature flags.
+ */
+export function judgeTargetOf(
+  flags: LlmFlags,
+  scenario: Scenario,
+  character: string,
+  checklist: (s: Scenario) => ChecklistRecord,
+): Omit<JudgeTarget, 'judgeModel' | 'id'> {
+  return {
+    scenario,
+    turns: scenario.conversation!,
+    character,
+    checklist: checklist(scenario),
+    model: scenario.provenance?.model ?? 'conversation',
+    runs: flags.runs,
+    ...(flags.temperature !== undefined ? { temperature: flags.temperature } : {}),
+  };
+}

@@ -6,7 +6,7 @@ import { resolveScenario } from '../../../prompt/index.js';
 import type { CliContext } from '../../context.js';
 import { parseNumberIn } from '../../options.js';
 import { addBatchOptions, runItems } from './batch.js';
-import { checklistsFor, inputs, withConversation } from './inputs.js';
+import { checklistsFor, inputs, judgeTargetOf, withConversation } from './inputs.js';
 import { checkOutJudges, judgeModelsOf, runEnsembleJudge } from './ensemble.js';
 import { type LlmFlags, addLlmOptions, addMaxTokensOption, clientFor } from './options.js';
 import { finish, printResults, reporting } from './report.js';
@@ -60,20 +60,7 @@ export function registerJudgeCommand(program: Command, ctx: CliContext): void {
         out: flags.out,
         concurrency: flags.concurrency,
         work: async ({ scenario, character }) =>
-          (
-            await judgeCharacter(
-              {
-                scenario,
-                turns: scenario.conversation!,
-                character,
-                checklist: checklist(scenario),
-                model: scenario.provenance?.model ?? 'conversation',
-                runs: flags.runs,
-                ...(flags.temperature !== undefined ? { temperature: flags.temperature } : {}),
-              },
-              client,
-            )
-          ).judgement,
+          (await judgeCharacter(judgeTargetOf(flags, scenario, character, checklist), client)).judgement,
         callsPerItem: () => flags.runs,
         spent: () => client.stats.cost,
         ...reporting(ctx),

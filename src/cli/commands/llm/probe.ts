@@ -22,7 +22,7 @@ import { readJsonLines } from '../../../read-input.js';
 import type { CliContext } from '../../context.js';
 import { parseNumberIn } from '../../options.js';
 import { existingLines, judgeModelsOf } from './ensemble.js';
-import { checklistsFor, inputs, withConversation } from './inputs.js';
+import { checklistsFor, inputs, judgeTargetOf, withConversation } from './inputs.js';
 import { type LlmFlags, addLlmOptions, addMaxTokensOption, clientFor, modelOf } from './options.js';
 import { finish, reporting } from './report.js';
 
@@ -117,17 +117,11 @@ export function registerProbeCommand(program: Command, ctx: CliContext): void {
         work: ({ id, scenario, character, patterns }) =>
           probeSample(
             {
+              ...judgeTargetOf(flags, scenario, character, checklist),
               id,
-              scenario,
-              turns: scenario.conversation!,
-              character,
-              checklist: checklist(scenario),
-              model: scenario.provenance?.model ?? 'conversation',
-              runs: flags.runs,
               judgeModel: judgeModel!,
               rewriteModel: rewriteModel!,
               patterns,
-              ...(flags.temperature !== undefined ? { temperature: flags.temperature } : {}),
             },
             flags.probes,
             flags.seed,
