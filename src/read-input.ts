@@ -16,6 +16,26 @@ export async function readInputText(file: string, flag: string): Promise<string>
   }
 }
 
+/**
+ * A JSON file that may not be there yet (a file psygraph itself wrote: a data file, a state file):
+ * undefined when it does not exist, else its parsed value. Text that is not JSON throws the error
+ * `invalid` makes of the parser's reason, since each caller says whose fault that is.
+ */
+export async function readJsonIfExists(file: string, invalid: (reason: string) => Error): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (err) {
+    throw invalid((err as Error).message);
+  }
+}
+
 /** A JSON-lines file's non-blank lines, streamed, with their line numbers (1-based). */
 export async function* jsonLines(file: string, flag: string): AsyncGenerator<{ line: string; n: number }> {
   const input = createReadStream(file, 'utf8');

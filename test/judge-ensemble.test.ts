@@ -3,7 +3,6 @@
  * `probe-judge`. The built CLI against the local fake OpenAI-compatible server, whose judges are
  * scripted per model so that the expected agreement and shifts are known in advance.
  */
-import { spawn } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -21,7 +20,6 @@ import {
   shuffleChecklist,
 } from '../src/llm/index.js';
 import type { Scenario } from '../src/model/index.js';
-import { CLI } from './helpers/cli.js';
 import {
   type FakeReply,
   type FakeRequest,
@@ -372,15 +370,7 @@ describe('judge --judge-model a,b,c', () => {
           '--judge-model',
           'judge-a,judge-b,judge-c',
         ];
-        const child = spawn(
-          process.execPath,
-          [CLI, '--seed-dir', ws.seedDir, '--data-dir', data('d-kill'), ...args],
-          {
-            env: { ...process.env, PSYGRAPH_STORE: '', OPENAI_API_KEY: 'test', ...env(server) },
-            stdio: 'ignore',
-          },
-        );
-        const closed = new Promise((resolve) => child.on('close', resolve));
+        const { child, closed } = ws.start(args, env(server), data('d-kill'));
         while ((await jsonLines(file)).length < 1) await new Promise((r) => setTimeout(r, 20));
         child.kill('SIGKILL');
         await closed;
@@ -614,15 +604,7 @@ describe('probe-judge', () => {
           '--concurrency',
           '1',
         ];
-        const child = spawn(
-          process.execPath,
-          [CLI, '--seed-dir', ws.seedDir, '--data-dir', data('d-pk'), ...args],
-          {
-            env: { ...process.env, PSYGRAPH_STORE: '', OPENAI_API_KEY: 'test', ...env(server) },
-            stdio: 'ignore',
-          },
-        );
-        const closed = new Promise((resolve) => child.on('close', resolve));
+        const { child, closed } = ws.start(args, env(server), data('d-pk'));
         while ((await jsonLines(out)).length < 1) await new Promise((r) => setTimeout(r, 20));
         child.kill('SIGKILL');
         await closed;

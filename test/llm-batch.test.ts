@@ -2,12 +2,10 @@
  * synth and judge with --batch: the built CLI against the fake OpenAI-compatible server's Batch API
  * (files, batches), including a crash while polling and the resume that attaches to the same batch.
  */
-import { spawn } from 'node:child_process';
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import OpenAI, { toFile } from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLI } from './helpers/cli.js';
 import {
   type FakeBatchOptions,
   type FakeRequest,
@@ -276,18 +274,11 @@ describe('crash and resume', () => {
       async (server) => {
         const out = file('killed.jsonl');
         const data = file('data-killed');
-        const child = spawn(
-          process.execPath,
-          [
-            CLI,
-            ...['--seed-dir', ws.seedDir, '--data-dir', data, 'synth', '--scenarios', drafts, '--out', out],
-            ...['--model', MODEL, ...batchArgs],
-          ],
-          {
-            env: { ...process.env, PSYGRAPH_STORE: '', OPENAI_API_KEY: 'test', OPENAI_BASE_URL: server.url },
-          },
+        const { child, closed: exited } = ws.start(
+          ['synth', '--scenarios', drafts, '--out', out, '--model', MODEL, ...batchArgs],
+          { OPENAI_BASE_URL: server.url },
+          data,
         );
-        const exited = new Promise((resolve) => child.on('exit', resolve));
         while (!server.batches[0] || server.batches[0].polls < 3) await new Promise((r) => setTimeout(r, 10));
         child.kill('SIGKILL');
         await exited;
@@ -322,18 +313,11 @@ describe('crash and resume', () => {
       async (server) => {
         const out = file('killed-reask.jsonl');
         const data = file('data-killed-reask');
-        const child = spawn(
-          process.execPath,
-          [
-            CLI,
-            ...['--seed-dir', ws.seedDir, '--data-dir', data, 'synth', '--scenarios', drafts, '--out', out],
-            ...['--model', MODEL, ...batchArgs],
-          ],
-          {
-            env: { ...process.env, PSYGRAPH_STORE: '', OPENAI_API_KEY: 'test', OPENAI_BASE_URL: server.url },
-          },
+        const { child, closed: exited } = ws.start(
+          ['synth', '--scenarios', drafts, '--out', out, '--model', MODEL, ...batchArgs],
+          { OPENAI_BASE_URL: server.url },
+          data,
         );
-        const exited = new Promise((resolve) => child.on('exit', resolve));
         while (!server.batches[1] || server.batches[1].polls < 3) await new Promise((r) => setTimeout(r, 10));
         child.kill('SIGKILL');
         await exited;

@@ -12,13 +12,14 @@
  * re-ask progress; it is written atomically right after a batch is created and before polling, so a
  * run killed while waiting attaches to the same batch when started again instead of paying twice.
  */
-import { readFile, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { toFile } from 'openai';
 import type { Batch } from 'openai/resources/batches';
 import writeFileAtomic from 'write-file-atomic';
 import { z } from 'zod';
 import { InvalidInputError, PsygraphError } from '../model/index.js';
+import { readJsonIfExists } from '../read-input.js';
 import { type BatchOptions, type BatchSummary, runBatch } from './batch.js';
 import {
   type BatchCollector,
@@ -102,21 +103,14 @@ export interface BatchApiSummary extends BatchSummary {
 }
 
 async function loadState(file: string): Promise<BatchState | undefined> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw err;
-  }
-  let value: unknown;
-  try {
-    value = JSON.parse(text) as unknown;
-  } catch (err) {
-    throw new InvalidInputError(
-      `--out: the batch state file ${file} is not JSON (${(err as Error).message}); delete it to start over`,
-    );
-  }
+  const value = await readJsonIfExists(
+    file,
+    (reason) =>
+      new InvalidInputError(
+        `--out: the batch state file ${file} is not JSON (${reason}); delete it to start over`,
+      ),
+  );
+  if (value === undefined) return undefined;
   const parsed = BatchStateSchema.safeParse(value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];

@@ -338,44 +338,28 @@ export function probeReport(
     const mpd = ci(shifts('mpd'), 1);
     // one sample resamples to itself: an interval of no width that says nothing
     const undefinedCi = ipe.n < 2 || Number.isNaN(ipe.lo) || Number.isNaN(ipe.hi);
-    if (probe === 'desirability') {
-      const expected = 'IPE lower on the pleasant rewrite (shift < 0)';
-      if (undefinedCi)
-        return { probe, ipe, mpd, expected, verdict: 'inconclusive', reason: `no interval (n=${ipe.n})` };
-      if (ipe.hi < 0)
-        return { probe, ipe, mpd, expected, verdict: 'passed', reason: 'the whole interval is below 0' };
-      if (ipe.lo > 0)
-        return {
-          probe,
-          ipe,
-          mpd,
-          expected,
-          verdict: 'failed',
-          reason: 'the judge rewards the pleasant rewrite: the whole interval is above 0',
-        };
-      return { probe, ipe, mpd, expected, verdict: 'inconclusive', reason: 'the interval includes 0' };
-    }
-    const expected = 'no shift (the interval includes 0)';
-    if (undefinedCi)
-      return { probe, ipe, mpd, expected, verdict: 'inconclusive', reason: `no interval (n=${ipe.n})` };
-    const includes = (i: Interval) => Number.isNaN(i.lo) || (i.lo <= 0 && i.hi >= 0);
-    if (includes(ipe) && includes(mpd))
-      return {
-        probe,
-        ipe,
-        mpd,
-        expected,
-        verdict: 'passed',
-        reason: 'no shift shown: the intervals include 0',
-      };
-    return {
+    const desirability = probe === 'desirability';
+    const expected = desirability
+      ? 'IPE lower on the pleasant rewrite (shift < 0)'
+      : 'no shift (the interval includes 0)';
+    const result = (verdict: ProbeResult['verdict'], reason: string): ProbeResult => ({
       probe,
       ipe,
       mpd,
       expected,
-      verdict: 'failed',
-      reason: `biased: the ${includes(ipe) ? 'MPD' : 'IPE'} interval excludes 0`,
-    };
+      verdict,
+      reason,
+    });
+    if (undefinedCi) return result('inconclusive', `no interval (n=${ipe.n})`);
+    if (desirability) {
+      if (ipe.hi < 0) return result('passed', 'the whole interval is below 0');
+      if (ipe.lo > 0)
+        return result('failed', 'the judge rewards the pleasant rewrite: the whole interval is above 0');
+      return result('inconclusive', 'the interval includes 0');
+    }
+    const includes = (i: Interval) => Number.isNaN(i.lo) || (i.lo <= 0 && i.hi >= 0);
+    if (includes(ipe) && includes(mpd)) return result('passed', 'no shift shown: the intervals include 0');
+    return result('failed', `biased: the ${includes(ipe) ? 'MPD' : 'IPE'} interval excludes 0`);
   });
   return {
     judgeModel: [...new Set(lines.map((l) => l.judgeModel))],

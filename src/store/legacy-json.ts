@@ -8,7 +8,6 @@
  * Everything read is validated as strictly as before: a damaged file is a StoreDataError naming
  * the file (and the record), and the migration does not start.
  */
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import {
   type Catalog,
@@ -17,6 +16,7 @@ import {
   StoreDataError,
   validateCatalog,
 } from '../model/index.js';
+import { readJsonIfExists } from '../read-input.js';
 import { parseScenarios } from './queries.js';
 
 export const LEGACY_GRAPH_FILE = 'graph.json';
@@ -69,19 +69,11 @@ export async function readLegacyData(dataDir: string): Promise<LegacyData> {
 }
 
 async function readFormatted(file: string, format: string): Promise<Record<string, unknown> | undefined> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw err;
-  }
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text) as unknown;
-  } catch (err) {
-    throw new StoreDataError(`data file ${file} is not valid JSON: ${(err as Error).message}`);
-  }
+  const raw = await readJsonIfExists(
+    file,
+    (reason) => new StoreDataError(`data file ${file} is not valid JSON: ${reason}`),
+  );
+  if (raw === undefined) return undefined;
   if (typeof raw !== 'object' || raw === null || (raw as { format?: unknown }).format !== format) {
     throw new StoreDataError(`data file ${file} is not a ${format} file`);
   }
