@@ -4,6 +4,9 @@
 CREATE CONSTRAINT pattern_id IF NOT EXISTS FOR (p:Pattern) REQUIRE p.id IS UNIQUE;
 CREATE CONSTRAINT situation_id IF NOT EXISTS FOR (s:Situation) REQUIRE s.id IS UNIQUE;
 CREATE CONSTRAINT scenario_id IF NOT EXISTS FOR (s:Scenario) REQUIRE s.id IS UNIQUE;
+// The one node that keeps the graph hash and its version (Neo4jStore.contentHash): unique, so that
+// two writers' MERGE cannot make two.
+CREATE CONSTRAINT graph_meta_id IF NOT EXISTS FOR (m:GraphMeta) REQUIRE m.id IS UNIQUE;
 // Judge calibration: annotation sets, their samples (key: set id and sample id) and annotations
 // (key: set, annotator, pass, sample, item).
 CREATE CONSTRAINT annotation_set_id IF NOT EXISTS FOR (s:AnnotationSet) REQUIRE s.id IS UNIQUE;
