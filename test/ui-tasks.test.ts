@@ -1,6 +1,6 @@
 /** The explorer's start-up scheduler: each step in its own task, after the next frame, cancellable. */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { inSeparateTasks } from '../ui/src/graph/tasks.js';
+import { AGAIN, inSeparateTasks } from '../ui/src/graph/tasks.js';
 
 describe('inSeparateTasks', () => {
   let frames: (() => void)[];
@@ -41,5 +41,21 @@ describe('inSeparateTasks', () => {
     cancel();
     vi.runAllTimers();
     expect(ran).toEqual([2]);
+  });
+
+  it('runs a step that answers AGAIN once more, in a task of its own, before the next step', () => {
+    const ran: string[] = [];
+    let slices = 3;
+    inSeparateTasks([
+      () => (ran.push(`slice ${slices}`), --slices > 0 ? AGAIN : undefined),
+      () => ran.push('after'),
+    ]);
+    frames[0]!();
+    for (const expected of [['slice 3'], ['slice 3', 'slice 2'], ['slice 3', 'slice 2', 'slice 1']]) {
+      vi.advanceTimersToNextTimer();
+      expect(ran).toEqual(expected);
+    }
+    vi.advanceTimersToNextTimer();
+    expect(ran.at(-1)).toBe('after');
   });
 });

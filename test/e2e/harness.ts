@@ -36,15 +36,16 @@ export interface Server {
 
 /**
  * PSYGRAPH_E2E_URL points the suite at an already running server (e.g. `npm run dev:ui`); `env`
- * adds to the server's environment (e.g. a model for the LLM routes).
+ * adds to the server's environment (e.g. a model for the LLM routes), `args` to its global flags
+ * (e.g. `--seed-dir`).
  */
-export async function startServer(env: NodeJS.ProcessEnv = {}): Promise<Server> {
+export async function startServer(env: NodeJS.ProcessEnv = {}, args: string[] = []): Promise<Server> {
   const external = process.env.PSYGRAPH_E2E_URL;
   if (external) return { url: external.replace(/\/$/, ''), stop: async () => {} };
   const dataDir = await mkdtemp(join(tmpdir(), 'psygraph-e2e-'));
   const child: ChildProcess = spawn(
     process.execPath,
-    [join(ROOT, 'dist/cli/index.js'), 'serve', '--port', '0'],
+    [join(ROOT, 'dist/cli/index.js'), ...args, 'serve', '--port', '0'],
     {
       env: { ...process.env, PSYGRAPH_DATA_DIR: dataDir, PSYGRAPH_STORE: '', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -221,7 +221,7 @@ describe.skipIf(!hasChromium)('explorer map views (headless Chromium)', () => {
     const cell = Number(await page.getAttribute('[data-testid="matrix"]', 'data-cell-size'));
     const ids = await page.evaluate<string[]>(`window.psygraph.matrix.ids`);
     const [r, c] = [ids.indexOf('loss-aversion'), ids.indexOf('status-quo-bias')];
-    const box = (await page.locator('[data-testid="matrix"] canvas').boundingBox())!;
+    const box = (await page.locator('[data-testid="matrix-sheet"]').boundingBox())!;
     await page.mouse.move(box.x + (c + 0.5) * cell, box.y + (r + 0.5) * cell);
     await page.waitForSelector('[data-testid="matrix-tip"]');
     expect(await page.textContent('[data-testid="matrix-tip"]')).toContain('reinforces');

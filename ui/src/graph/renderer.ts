@@ -16,6 +16,7 @@ import {
 } from 'sigma/rendering';
 import type { EdgeAttrs, NodeAttrs, PsyGraph } from './build.js';
 import type { Theme } from './colors.js';
+import { AGAIN } from './tasks.js';
 
 export interface NodeFlags {
   isActive: boolean;
@@ -51,9 +52,12 @@ let preparedStage: HTMLCanvasElement | null = null;
 /**
  * Opens the stage's WebGL2 context ahead of the renderer, in a task of its own: under software
  * GL, creating a context takes 40–180 ms, and sigma's constructor would otherwise add that to
- * its own long task.
+ * its own long task. The explorer calls it as the page starts (so the context is ready on the GPU
+ * side by the time the graph arrives) and again before each renderer; a context prepared and not
+ * yet used is kept.
  */
 export function prepareStage(): void {
+  if (preparedStage) return;
   const canvas = document.createElement('canvas');
   if (canvas.getContext('webgl2', STAGE_CONTEXT)) preparedStage = canvas;
 }
@@ -63,9 +67,98 @@ export function prepareStage(): void {
  * (public) through document.createElement; for that one call the prepared canvas is handed out,
  * and sigma's getContext on it returns the context already open.
  */
+/**
+ * The members of sigma 4.0.4 that its edge pass (`processEdges`) uses: private in its typings, so
+ * named here. sigma is pinned to that exact version in package.json; the explorer's browser tests
+ * (hover, click and focus on edges of a graph loaded this way) fail if these change.
+ */
+interface SigmaEdgePass {
+  pendingProcess: 'none' | 'nodes' | 'full';
+  depthLayers: string[];
+  itemBuckets: { edges: { getSorted(depth: string, zIndexOf: (edge: string) => number): string[] } };
+  depthRanges: { edges: Record<string, { offset: number; count: number }[]> };
+  edgeBaseDepth: Record<string, string>;
+  edgeProgram: { reallocate(capacity: number): void; invalidateBuffers(): void };
+  pickingState: {
+    idsByKind: Record<'node' | 'edge' | 'edgeLabel', Map<string, number>>;
+    lookup: ({ kind: string; key: string } | null)[];
+    nextId: number;
+  };
+  internals: { edgeDataCache: Record<string, { zIndex: number }> };
+  addEdgeToProgram(edge: string, position: number): void;
+}
+
 class PsySigma extends Sigma<NodeAttrs, EdgeAttrs, Attributes, NodeFlags, EdgeFlags, GraphFlags> {
   private held = false;
   private renderWanted = false;
+  /** Edges that went through sigma's own one-pass edge pass so far (the tests read it). */
+  edgesInOnePass = 0;
+
+  constructor(
+    ...args: ConstructorParameters<
+      typeof Sigma<NodeAttrs, EdgeAttrs, Attributes, NodeFlags, EdgeFlags, GraphFlags>
+    >
+  ) {
+    super(...args);
+    const self = this as unknown as { processEdges(): void };
+    const onePass = self.processEdges;
+    self.processEdges = () => {
+      this.edgesInOnePass += this.getGraph().size;
+      onePass.call(this);
+    };
+  }
+
+  /**
+   * Sigma's edge pass, cut into slices of `size` edges. Sigma turns every edge into its edge
+   * program in one pass in the frame after edges were added: for 40,000 edges one task of
+   * 170–240 ms here. The returned step does the same work as that pass (in the same order, with
+   * the same picking ids) a slice per call, answering AGAIN until done; run it while frames are
+   * held, one call per task, and the next frame only processes the nodes. If the graph's edges
+   * change meanwhile, sigma marks its full pass as due again and does it itself.
+   */
+  edgePassInSlices(size: number): () => typeof AGAIN | undefined {
+    const self = this as unknown as SigmaEdgePass;
+    let order: { edge: string; depth: string }[] | null = null;
+    let done = 0;
+    return () => {
+      if (!order) {
+        // the pass's set-up: the edges by depth layer and z-index, the picking ids for edges reset
+        const cache = self.internals.edgeDataCache;
+        order = [];
+        self.depthRanges.edges = {};
+        self.edgeBaseDepth = {};
+        for (const depth of self.depthLayers) {
+          const items = self.itemBuckets.edges.getSorted(depth, (k) => cache[k]!.zIndex);
+          if (!items.length) continue;
+          self.depthRanges.edges[depth] = [{ offset: order.length, count: items.length }];
+          for (const edge of items) order.push({ edge, depth });
+        }
+        self.edgeProgram.reallocate(order.length);
+        const picking = self.pickingState;
+        for (const kind of ['edge', 'edgeLabel'] as const) {
+          for (const id of picking.idsByKind[kind].values()) picking.lookup[id] = null;
+          picking.idsByKind[kind] = new Map();
+        }
+        picking.nextId = 1 + picking.idsByKind.node.size;
+        // from here sigma owes only a node pass, unless an edge is added or dropped meanwhile
+        self.pendingProcess = 'nodes';
+        return order.length ? AGAIN : undefined;
+      }
+      const picking = self.pickingState;
+      const end = Math.min(order.length, done + size);
+      for (; done < end; done++) {
+        const { edge, depth } = order[done]!;
+        self.edgeBaseDepth[edge] = depth;
+        const id = picking.nextId++;
+        picking.idsByKind.edge.set(edge, id);
+        picking.lookup[id] = { kind: 'edge', key: edge };
+        self.addEdgeToProgram(edge, done);
+      }
+      if (done < order.length) return AGAIN;
+      self.edgeProgram.invalidateBuffers();
+      return undefined;
+    };
+  }
 
   /**
    * Holds sigma's frames back (`true`) while a graph is added to it in chunks: sigma indexes each

@@ -7,6 +7,7 @@ import { api, ApiError } from '../api/client.js';
 import type { GraphData, GraphNode, PathsResult, PatternDetail, Scenario, Situation } from '../api/index.js';
 import { graphItems, type GraphItems } from '../graph/build.js';
 import { GraphController } from '../graph/controller.js';
+import { nextTask } from '../graph/tasks.js';
 import { visibleSubgraph, type FilterState } from './filters.js';
 import {
   buildAdjacency,
@@ -86,10 +87,11 @@ export class AppState {
 
   /** The depth-N neighbourhood of the selected pattern, when the focus view is on (depth 1-3). */
   focusView = $derived.by(() => {
-    const { adjacency, visibility } = this;
     const { pattern, depth, direction } = this.view;
-    if (!adjacency || !pattern || depth < 1 || !this.nodeById.has(pattern)) return null;
+    if (!pattern || depth < 1 || !this.nodeById.has(pattern)) return null;
     if (this.sampler.current || this.drawnPaths) return null;
+    const { adjacency, visibility } = this;
+    if (!adjacency) return null;
     return depthNeighbourhood(adjacency, pattern, depth, direction, visibility?.edges);
   });
 
@@ -115,15 +117,16 @@ export class AppState {
    * view's hover layer (`hoverFocus`), so a hover never restyles the whole graph.
    */
   focus = $derived.by(() => {
-    const { data, adjacency, visibility } = this;
-    if (!data || !adjacency) return null;
+    // the adjacency is read only when a pattern is selected: a graph's first frame does not wait for it
+    const { data } = this;
+    if (!data) return null;
     const scenario = this.sampler.current;
     if (scenario) return scenarioSubgraph(data, scenario.patterns);
     if (this.drawnPaths) return pathsSubgraph(this.drawnPaths.paths);
     if (this.focusView) return this.focusView;
-    if (this.view.pattern && this.nodeById.has(this.view.pattern))
-      return neighbourhood(adjacency, this.view.pattern, this.view.direction, visibility?.edges);
-    return null;
+    const { pattern, direction } = this.view;
+    if (!pattern || !this.nodeById.has(pattern) || !this.adjacency) return null;
+    return neighbourhood(this.adjacency, pattern, direction, this.visibility?.edges);
   });
 
   /** The hovered pattern's neighbourhood (in the legend's direction, within the filters). */
@@ -137,8 +140,13 @@ export class AppState {
     this.status = 'loading';
     try {
       const [data, situations] = await Promise.all([api.graph(), api.situations()]);
+      // three tasks, so that a big graph's arrival is no one long task: the parse (above), the
+      // renderer's items, then the panels' first pass over the data
+      await nextTask();
+      const graph = graphItems(data);
+      await nextTask();
       this.data = data;
-      this.graph = graphItems(data);
+      this.graph = graph;
       this.situations = situations;
       this.status = 'ready';
       this.announce(`Loaded ${data.nodes.length} patterns and ${data.edges.length} relations.`);

@@ -80,8 +80,13 @@ export interface Visibility {
 
 /** What the filters leave on screen. */
 export function visibleSubgraph(data: GraphData, f: FilterState): Visibility {
-  const nodes = new Set(data.nodes.filter((n) => nodeVisible(n, f)).map((n) => n.id));
-  const edges = new Set(data.edges.filter((e) => edgeVisible(e, f, nodes)).map((e) => e.id));
+  const nodes = new Set<string>();
+  for (const n of data.nodes) if (nodeVisible(n, f)) nodes.add(n.id);
+  // one pass without intermediate arrays: on a 40,000-relation graph this runs as the page loads
+  const filtering = isFiltering(f);
+  const edges = new Set<string>();
+  for (const e of data.edges)
+    if (filtering ? edgeVisible(e, f, nodes) : nodes.has(e.source) && nodes.has(e.target)) edges.add(e.id);
   return { nodes, edges };
 }
 
