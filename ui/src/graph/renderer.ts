@@ -193,7 +193,18 @@ class PsySigma extends Sigma<NodeAttrs, EdgeAttrs, Attributes, NodeFlags, EdgeFl
   }
 }
 
-export function createRenderer(graph: PsyGraph, container: HTMLElement, theme: Theme): PsyRenderer {
+/**
+ * The renderer. `big` (a graph of thousands of patterns) draws every relation as a straight line
+ * with its arrow, in its type's colour, without the dashes and the curves that set parallel
+ * relations apart: sigma's edge program is built for the most complex edge it may draw, and under
+ * software GL those cost every edge about three times the work of a frame.
+ */
+export function createRenderer(
+  graph: PsyGraph,
+  container: HTMLElement,
+  theme: Theme,
+  { big = false }: { big?: boolean } = {},
+): PsyRenderer {
   return new PsySigma(graph, container, {
     customNodeState: { isActive: false, isSelected: false, labelShown: false },
     customEdgeState: { isActive: false },
@@ -201,17 +212,19 @@ export function createRenderer(graph: PsyGraph, container: HTMLElement, theme: T
     primitives: {
       nodes: { shapes: [sdfCircle(), sdfDiamond()] },
       edges: {
-        paths: [pathLine(), pathCurved()],
+        paths: big ? [pathLine()] : [pathLine(), pathCurved()],
         extremities: [extremityArrow()],
-        layers: [
-          layerPlain(),
-          // Transparent where dashSize is 0, so only MODULATES / EXCLUDES edges show gaps.
-          layerDashed({
-            dashSize: { attribute: 'dashSize', default: 0, mode: 'pixels' },
-            gapSize: { value: 4, mode: 'pixels' },
-            gapColor: theme.stage,
-          }),
-        ],
+        layers: big
+          ? [layerPlain()]
+          : [
+              layerPlain(),
+              // Transparent where dashSize is 0, so only MODULATES / EXCLUDES edges show gaps.
+              layerDashed({
+                dashSize: { attribute: 'dashSize', default: 0, mode: 'pixels' },
+                gapSize: { value: 4, mode: 'pixels' },
+                gapColor: theme.stage,
+              }),
+            ],
       },
     },
     styles: {
@@ -250,7 +263,7 @@ export function createRenderer(graph: PsyGraph, container: HTMLElement, theme: T
         DEFAULT_STYLES.edges,
         {
           path: 'straight',
-          parallelPath: 'curved',
+          parallelPath: big ? 'straight' : 'curved',
           head: { attribute: 'head', defaultValue: 'none' },
           opacity: 0.55,
         },
