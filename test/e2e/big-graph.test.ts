@@ -119,9 +119,12 @@ describe.skipIf(!hasChromium)('a big graph in the explorer (headless Chromium)',
     await page.evaluate(
       `document.querySelector('[data-testid="matrix"]').scrollTo(${far.col * cell - 300}, ${far.row * cell - 300})`,
     );
+    // the canvas follows the view at the scroll event, which comes with the next frame
+    await page.waitForFunction(
+      `(() => { const r = document.querySelector('[data-testid="matrix"] canvas').getBoundingClientRect(); return r.top >= 0 && r.top < 800; })()`,
+    );
     const moved = (await page.locator('[data-testid="matrix-sheet"]').boundingBox())!;
     expect(moved.y).toBeLessThan(sheet.y - 1000);
-    // the canvas followed the view
     const canvasNow = (await page.locator('[data-testid="matrix"] canvas').boundingBox())!;
     expect(canvasNow.y).toBeGreaterThanOrEqual(0);
     expect(canvasNow.y).toBeLessThan(800);
