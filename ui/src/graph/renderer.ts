@@ -52,12 +52,9 @@ let preparedStage: HTMLCanvasElement | null = null;
 /**
  * Opens the stage's WebGL2 context ahead of the renderer, in a task of its own: under software
  * GL, creating a context takes 40–180 ms, and sigma's constructor would otherwise add that to
- * its own long task. The explorer calls it as the page starts (so the context is ready on the GPU
- * side by the time the graph arrives) and again before each renderer; a context prepared and not
- * yet used is kept.
+ * its own long task.
  */
 export function prepareStage(): void {
-  if (preparedStage) return;
   const canvas = document.createElement('canvas');
   if (canvas.getContext('webgl2', STAGE_CONTEXT)) preparedStage = canvas;
 }
