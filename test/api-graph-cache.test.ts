@@ -53,3 +53,50 @@ describe.each([
     expect(second.body.graphHash).toBe(after.graphHash);
   });
 });
+
+/** The store, counting its snapshots. */
+const counting =
+  (count: { snapshots: number }) =>
+  (store: GraphStore): GraphStore =>
+    new Proxy(store, {
+      get: (target, key) => {
+        const value: unknown = Reflect.get(target, key, target);
+        if (key === 'snapshot')
+          return () => {
+            count.snapshots++;
+            return (value as () => unknown).call(target);
+          };
+        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+
+describe('GET /api/graph warmed at start (psygraph serve)', () => {
+  it('is built once the server is ready, before any request, and concurrent first requests share that build', async () => {
+    const count = { snapshots: 0 };
+    const api = await startApi({ warmGraph: true }, counting(count));
+    try {
+      // the build started when the server became ready, with no request
+      await expect.poll(() => count.snapshots).toBe(1);
+      const answers = await Promise.all(
+        [1, 2, 3].map(() => fetch(`${api.base}/api/graph`).then((r) => r.text())),
+      );
+      expect(new Set(answers).size).toBe(1);
+      expect(GraphSchema.parse(JSON.parse(answers[0]!)).nodes.length).toBeGreaterThan(0);
+      // served from the warm copy: the memory store knows its hash, so no other snapshot was read
+      expect(count.snapshots).toBe(1);
+    } finally {
+      await api.stop();
+    }
+  });
+
+  it('is not built ahead without the option (the API tests count their own reads)', async () => {
+    const count = { snapshots: 0 };
+    const api = await startApi({}, counting(count));
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(count.snapshots).toBe(0);
+    } finally {
+      await api.stop();
+    }
+  });
+});

@@ -22,6 +22,7 @@ import { runCli, startServe, stopServe } from './helpers/cli.js';
 import { castViolations } from './helpers/cast.js';
 import { tempDir } from './helpers/tmp.js';
 import { describeStoreContract } from './store-contract.js';
+import { ensureBuilt, hasChromium, launchBrowser } from './e2e/harness.js';
 
 const uri = inject('neo4jUri');
 
@@ -386,6 +387,74 @@ describe.skipIf(!uri)('Neo4j backend', () => {
         await cleanup();
       }
     });
+
+    it.skipIf(!hasChromium)(
+      'draws the explorer’s views from Neo4j in a real browser: overview by community, focus, paths, matrix',
+      async () => {
+        ensureBuilt();
+        const { child, url: started } = startServe(['--store', 'neo4j', '--port', '0'], { NEO4J_URI: uri! });
+        const browser = await launchBrowser();
+        try {
+          const url = await started;
+          const { edges } = (await (await fetch(`${url}/api/graph`)).json()) as {
+            edges: { id: string; source: string; target: string; type: string }[];
+          };
+          const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+          const graph = '[data-testid="graph"]';
+          const open = async (query: string, extra = '') => {
+            await page.goto(`${url}/${query}`);
+            await page.waitForSelector(`${graph}[data-drawn="true"][data-layout="done"]${extra}`, {
+              timeout: 60_000,
+            });
+          };
+          const seed = await loadSeed();
+          await open('?group=community', '[data-group="community"]');
+          expect(Number(await page.getAttribute(graph, 'data-visible-nodes'))).toBe(seed.patterns.length);
+          expect(Number(await page.getAttribute(graph, 'data-visible-edges'))).toBe(seed.relations.length);
+          expect(await page.locator('.group-label').count()).toBeGreaterThan(2);
+          // focus, one step: the pattern and every pattern one relation away
+          await open('?pattern=conformity&depth=1');
+          const hood = new Set(['conformity']);
+          for (const e of edges) {
+            if (e.source === 'conformity') hood.add(e.target);
+            if (e.target === 'conformity') hood.add(e.source);
+          }
+          await page.waitForFunction(`window.psygraph.focus?.nodes.size === ${hood.size}`);
+          expect(await page.evaluate<string[]>('[...window.psygraph.focus.nodes].sort()')).toEqual(
+            [...hood].sort(),
+          );
+          // paths: the listing is the API's answer
+          await open('?tab=paths&from=loss-aversion&to=conformity');
+          await page.waitForSelector('[data-testid="path"]');
+          const answer = (await (
+            await fetch(`${url}/api/paths?from=loss-aversion&to=conformity`)
+          ).json()) as {
+            paths: unknown[];
+          };
+          expect(await page.locator('[data-testid="path"]').count()).toBe(answer.paths.length);
+          // the matrix: a known cell shows its relation on hover
+          await open('?stage=matrix');
+          await page.waitForSelector('[data-testid="matrix"] canvas');
+          expect(Number(await page.getAttribute('[data-testid="matrix"]', 'data-size'))).toBe(
+            seed.patterns.length,
+          );
+          const cell = Number(await page.getAttribute('[data-testid="matrix"]', 'data-cell-size'));
+          const ids = await page.evaluate<string[]>('window.psygraph.matrix.ids');
+          const [r, c] = [ids.indexOf('loss-aversion'), ids.indexOf('status-quo-bias')];
+          const box = (await page.locator('[data-testid="matrix-sheet"]').boundingBox())!;
+          await page.mouse.move(box.x + (c + 0.5) * cell, box.y + (r + 0.5) * cell);
+          await page.waitForSelector('[data-testid="matrix-tip"]');
+          expect(await page.textContent('[data-testid="matrix-tip"]')).toContain('reinforces');
+          // the browser's keep-alive connections would hold the server's graceful close
+          await browser.close();
+          await stopServe(child);
+        } finally {
+          await browser.close();
+          child.kill('SIGKILL');
+        }
+      },
+      120_000,
+    );
 
     it('reports a Neo4j that goes away mid-run as unavailable, naming the URI', async () => {
       const proxy = await startProxy(new URL(uri!));

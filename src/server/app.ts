@@ -25,6 +25,11 @@ export interface AppOptions {
   llm?: ServerLlm;
   /** The seed's reviewed compatible trait pairs, whose reasons /api/traits attaches. */
   traitVerdicts?: readonly CompatibleVerdict[];
+  /**
+   * Build `/api/graph`'s answer in the background once the server is ready (psygraph serve), so
+   * the first page load does not wait for it; a failure there is left to the first request.
+   */
+  warmGraph?: boolean;
 }
 
 /** Saving a few thousand synthesized scenarios in one request fits; anything far larger is a 413. */
@@ -37,12 +42,17 @@ export async function buildApp({
   logger = false,
   llm,
   traitVerdicts = [],
+  warmGraph = false,
 }: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({ logger, bodyLimit: BODY_LIMIT });
   installErrorHandler(app);
 
   const routes = new ApiRoutes(app);
-  registerGraphRoutes(routes, store, traitVerdicts);
+  const graph = registerGraphRoutes(routes, store, traitVerdicts);
+  if (warmGraph)
+    app.addHook('onReady', async () => {
+      void graph.warm().catch(() => {});
+    });
   registerPatternRoutes(routes, store);
   registerPathRoutes(routes, store);
   registerSampleRoutes(routes, store);

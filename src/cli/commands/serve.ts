@@ -77,6 +77,7 @@ export function registerServeCommand(program: Command, ctx: CliContext): void {
         store,
         uiDir: flags.uiDir ?? SHIPPED_UI_DIR,
         traitVerdicts,
+        warmGraph: true,
         ...(llm ? { llm } : {}),
       });
       let address: string;

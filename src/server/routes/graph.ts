@@ -45,12 +45,31 @@ export function drawableGraph(catalog: Catalog, hash: string): Graph {
   };
 }
 
+/**
+ * The graph routes. Returns `warm`, which builds `/api/graph`'s answer ahead of the first request
+ * (`psygraph serve` calls it once it listens); a request meanwhile waits for that same build.
+ */
 export function registerGraphRoutes(
   routes: ApiRoutes,
   store: GraphStore,
   traitVerdicts: readonly CompatibleVerdict[],
-): void {
+): { warm: () => Promise<void> } {
   let cached: { hash: string; json: string } | undefined;
+  let building: Promise<{ hash: string; json: string }> | undefined;
+  // The drawable graph is built and serialized once per graph hash (40,500 relations take
+  // hundreds of milliseconds); a store that knows its hash cheaply is not even read again.
+  const current = async (): Promise<{ hash: string; json: string }> => {
+    const known = store.graphHash ? await store.graphHash() : undefined;
+    if (cached && cached.hash === known) return cached;
+    building ??= (async () => {
+      const catalog = await store.snapshot();
+      // the snapshot's own hash: a write between the two reads is cached under the right one
+      const hash = graphHash(catalog.patterns, catalog.relations);
+      if (cached?.hash !== hash) cached = { hash, json: JSON.stringify(drawableGraph(catalog, hash)) };
+      return cached;
+    })().finally(() => (building = undefined));
+    return building;
+  };
   routes.add({
     method: 'GET',
     url: '/api/health',
@@ -76,17 +95,9 @@ export function registerGraphRoutes(
     response: GraphSchema,
     errors: [503],
     handler: async (_input, reply) => {
-      // The drawable graph is built and serialized once per graph hash (40,500 relations take
-      // hundreds of milliseconds); a store that knows its hash cheaply is not even read again.
-      const known = store.graphHash ? await store.graphHash() : undefined;
-      if (!cached || cached.hash !== known) {
-        const catalog = await store.snapshot();
-        // the snapshot's own hash: a write between the two reads is cached under the right one
-        const hash = graphHash(catalog.patterns, catalog.relations);
-        if (cached?.hash !== hash) cached = { hash, json: JSON.stringify(drawableGraph(catalog, hash)) };
-      }
+      const { json } = await current();
       void reply.type('application/json; charset=utf-8');
-      return cached.json;
+      return json;
     },
   });
 
@@ -99,4 +110,5 @@ export function registerGraphRoutes(
     errors: [503],
     handler: async () => traitMatrix(await store.snapshot(), traitVerdicts),
   });
+  return { warm: async () => void (await current()) };
 }
