@@ -11,7 +11,14 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { syntheticCatalog } from '../../src/sample/synthetic.js';
-import { ensureBuilt, hasChromium, launchBrowser, startServer, type Server } from './harness.js';
+import {
+  ensureBuilt,
+  hasChromium,
+  launchBrowser,
+  patternNearCentre,
+  startServer,
+  type Server,
+} from './harness.js';
 
 const graph = '[data-testid="graph"]';
 
@@ -81,18 +88,7 @@ describe.skipIf(!hasChromium)('a big graph in the explorer (headless Chromium)',
   it('answers the pointer once drawn: a click on a pattern selects it', async () => {
     await page.waitForSelector(`${graph}[data-layout="done"]`, { timeout: 120_000 });
     await page.waitForTimeout(300);
-    const t = await page.evaluate<{ n: string; x: number; y: number } | null>(`(() => {
-      const c = window.psygraph.controller;
-      const r = c.renderer;
-      const { width, height } = r.getDimensions();
-      let best = null;
-      r.getGraph().forEachNode((n, a) => {
-        const p = r.graphToViewport(a);
-        const off = Math.hypot(p.x - width / 2, p.y - height / 2);
-        if (c.hover.pick(p.x, p.y) === n && a.size > 4 && (!best || off < best.off)) best = { n, x: p.x, y: p.y, off };
-      });
-      return best;
-    })()`);
+    const t = await page.evaluate<{ n: string; x: number; y: number } | null>(patternNearCentre(4));
     expect(t).not.toBeNull();
     const box = (await page.locator(graph).boundingBox())!;
     await page.mouse.click(box.x + t!.x, box.y + t!.y);

@@ -80,3 +80,22 @@ export function launchBrowser(): Promise<Browser> {
 export function pngSize(png: Buffer): { width: number; height: number } {
   return { width: png.readUInt32BE(16), height: png.readUInt32BE(20) };
 }
+
+/**
+ * A page expression: the pattern nearest the stage's centre that the pointer lands on alone (the
+ * hover layer picks it there), at least `minSize` px big, with where it is drawn — or null.
+ */
+export function patternNearCentre(minSize = 0): string {
+  return `(() => {
+  const c = window.psygraph.controller;
+  const r = c.renderer;
+  const { width, height } = r.getDimensions();
+  let best = null;
+  r.getGraph().forEachNode((n, a) => {
+    const p = r.graphToViewport(a);
+    const off = Math.hypot(p.x - width / 2, p.y - height / 2);
+    if (a.size >= ${minSize} && c.hover.pick(p.x, p.y) === n && (!best || off < best.off)) best = { n, x: p.x, y: p.y, off };
+  });
+  return best;
+})()`;
+}

@@ -6,23 +6,19 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureBuilt, hasChromium, launchBrowser, startServer, type Server } from './harness.js';
+import {
+  ensureBuilt,
+  hasChromium,
+  launchBrowser,
+  patternNearCentre,
+  startServer,
+  type Server,
+} from './harness.js';
 
 const graph = '[data-testid="graph"]';
 
 /** A pattern the pointer can land on alone, near the stage's centre, and where it is drawn. */
-const target = `(() => {
-  const c = window.psygraph.controller;
-  const r = c.renderer;
-  const { width, height } = r.getDimensions();
-  let best = null;
-  r.getGraph().forEachNode((n, a) => {
-    const p = r.graphToViewport(a);
-    const off = Math.hypot(p.x - width / 2, p.y - height / 2);
-    if (c.hover.pick(p.x, p.y) === n && (!best || off < best.off)) best = { n, x: p.x, y: p.y, off };
-  });
-  return best;
-})()`;
+const target = patternNearCentre();
 
 /** The alpha of the hover layer at a point of the stage (0: nothing drawn there). */
 const ALPHA_AT = `(x, y) => {
