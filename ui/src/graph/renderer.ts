@@ -60,14 +60,10 @@ export function prepareStage(): void {
 }
 
 /**
- * Sigma, with its stage canvas taken from prepareStage. Sigma creates the stage in createLayer
- * (public) through document.createElement; for that one call the prepared canvas is handed out,
- * and sigma's getContext on it returns the context already open.
- */
-/**
  * The members of sigma 4.0.4 that its edge pass (`processEdges`) uses: private in its typings, so
- * named here. sigma is pinned to that exact version in package.json; the explorer's browser tests
- * (hover, click and focus on edges of a graph loaded this way) fail if these change.
+ * named here. sigma is pinned to that exact version in package.json; the browser test
+ * e2e/big-graph compares the program these write with sigma's own pass, word for word, and fails
+ * if they change.
  */
 interface SigmaEdgePass {
   pendingProcess: 'none' | 'nodes' | 'full';
@@ -85,6 +81,13 @@ interface SigmaEdgePass {
   addEdgeToProgram(edge: string, position: number): void;
 }
 
+/**
+ * Sigma, with three additions: its stage canvas is taken from prepareStage (sigma creates the
+ * stage in createLayer, public, through document.createElement; for that one call the prepared
+ * canvas is handed out, and sigma's getContext on it returns the context already open); its
+ * frames can be held while a graph is added in chunks (`holdFrames`); and its edge pass can run
+ * in slices (`edgePassInSlices`).
+ */
 class PsySigma extends Sigma<NodeAttrs, EdgeAttrs, Attributes, NodeFlags, EdgeFlags, GraphFlags> {
   private held = false;
   private renderWanted = false;
@@ -194,7 +197,7 @@ class PsySigma extends Sigma<NodeAttrs, EdgeAttrs, Attributes, NodeFlags, EdgeFl
  * The renderer. `big` (a graph of thousands of patterns) draws every relation as a straight line
  * with its arrow, in its type's colour, without the dashes and the curves that set parallel
  * relations apart: sigma's edge program is built for the most complex edge it may draw, and under
- * software GL those cost every edge about three times the work of a frame.
+ * software GL those made a frame of the 10,000-pattern graph about three times slower.
  */
 export function createRenderer(
   graph: PsyGraph,
