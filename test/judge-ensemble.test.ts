@@ -26,7 +26,7 @@ import {
   type FakeServer,
   type Responder,
   pipelineResponder,
-  startFakeOpenAI,
+  withFakeOpenAI,
 } from './helpers/fake-openai.js';
 import { type LlmWorkspace, type Run, jsonLines, llmWorkspace } from './helpers/llm-run.js';
 import { tempDir } from './helpers/tmp.js';
@@ -67,15 +67,6 @@ function judgeReply(request: FakeRequest, score: (id: string, conversation: stri
 
 const ensembleResponder: Responder = (request) => judgeReply(request, (id) => scripted[request.model]!(id));
 
-async function withServer<T>(script: Responder, fn: (server: FakeServer) => Promise<T>): Promise<T> {
-  const server = await startFakeOpenAI(script);
-  try {
-    return await fn(server);
-  } finally {
-    await server.close();
-  }
-}
-
 /** Samples: the characters that carry patterns, over all conversations. */
 const sampleCount = async () =>
   (await jsonLines<Scenario>(synthesized)).flatMap((s) => s.characters.filter((c) => c.patterns.length))
@@ -89,7 +80,7 @@ beforeAll(async () => {
   ws = await llmWorkspace(t.dir);
   const drafts = await ws.drafts(3, 5, path.join(t.dir, 'drafts.jsonl'));
   synthesized = path.join(t.dir, 'synth.jsonl');
-  await withServer(pipelineResponder(), async (server) => {
+  await withFakeOpenAI(pipelineResponder(), async (server) => {
     const synth = await ws.run(
       ['synth', '--scenarios', drafts, '--out', synthesized],
       env(server),
@@ -210,7 +201,7 @@ describe('judge --judge-model a,b,c', () => {
   const out = () => path.join(ws.dir, 'ensemble.jsonl');
 
   it('scores with every judge, aggregates per item and reports κ, α and the items they split on', async () => {
-    await withServer(ensembleResponder, async (server) => {
+    await withFakeOpenAI(ensembleResponder, async (server) => {
       const result = await ws.run(
         [
           'judge',
@@ -305,7 +296,7 @@ describe('judge --judge-model a,b,c', () => {
   });
 
   it('two judges that split give ties, scored 0 and counted', async () => {
-    await withServer(ensembleResponder, async (server) => {
+    await withFakeOpenAI(ensembleResponder, async (server) => {
       const file = path.join(ws.dir, 'pair.jsonl');
       const result = await ws.run(
         [
@@ -332,7 +323,7 @@ describe('judge --judge-model a,b,c', () => {
   });
 
   it('a single --judge-model keeps the plain judgement lines', async () => {
-    await withServer(ensembleResponder, async (server) => {
+    await withFakeOpenAI(ensembleResponder, async (server) => {
       const file = path.join(ws.dir, 'single.jsonl');
       const result = await ws.run(
         ['judge', '--scenarios', synthesized, '--out', file, '--runs', '1', '--judge-model', 'judge-a'],
@@ -353,7 +344,7 @@ describe('judge --judge-model a,b,c', () => {
   });
 
   it('resumes after SIGKILL mid-batch: an item is written once all its judges are done', async () => {
-    await withServer(
+    await withFakeOpenAI(
       (request, i) => ({ ...ensembleResponder(request, i), delayMs: 60 }),
       async (server) => {
         const file = path.join(ws.dir, 'killed-ensemble.jsonl');
@@ -390,7 +381,7 @@ describe('judge --judge-model a,b,c', () => {
   });
 
   it('--dry-run adds up every judge’s estimate and sends nothing', async () => {
-    await withServer(ensembleResponder, async (server) => {
+    await withFakeOpenAI(ensembleResponder, async (server) => {
       const prices = path.join(ws.dir, 'prices.json');
       await writeFile(
         prices,
@@ -431,7 +422,7 @@ describe('judge --judge-model a,b,c', () => {
   });
 
   it('bad flags exit 2 naming the flag', async () => {
-    await withServer(ensembleResponder, async (server) => {
+    await withFakeOpenAI(ensembleResponder, async (server) => {
       const judge = (models: string, out = path.join(ws.dir, 'bad.jsonl')) =>
         ws.run(
           ['judge', '--scenarios', synthesized, '--out', out, '--judge-model', models],
@@ -500,7 +491,7 @@ const probeResponder: Responder = (request) => {
 
 describe('probe-judge', () => {
   it('a faithful judge: no order or padding shift, and IPE falls on the desirability swap (passed)', async () => {
-    await withServer(probeResponder, async (server) => {
+    await withFakeOpenAI(probeResponder, async (server) => {
       const out = path.join(ws.dir, 'probe-faithful.jsonl');
       const result = await ws.run(
         [
@@ -553,7 +544,7 @@ describe('probe-judge', () => {
   });
 
   it('a length-biased, likeability-rewarding judge: padding shift positive, desirability failed', async () => {
-    await withServer(probeResponder, async (server) => {
+    await withFakeOpenAI(probeResponder, async (server) => {
       const out = path.join(ws.dir, 'probe-holistic.jsonl');
       const result = await ws.run(
         [
@@ -587,7 +578,7 @@ describe('probe-judge', () => {
   });
 
   it('resumes after SIGKILL; a re-run with other probes on the same file is refused', async () => {
-    await withServer(
+    await withFakeOpenAI(
       (request, i) => ({ ...probeResponder(request, i), delayMs: 40 }),
       async (server) => {
         const out = path.join(ws.dir, 'probe-killed.jsonl');
@@ -627,7 +618,7 @@ describe('probe-judge', () => {
   });
 
   it('bad flags exit 2 naming the flag; --dry-run estimates every call and sends nothing', async () => {
-    await withServer(probeResponder, async (server) => {
+    await withFakeOpenAI(probeResponder, async (server) => {
       const base = ['probe-judge', '--scenarios', synthesized, '--out', path.join(ws.dir, 'probe-bad.jsonl')];
       const probes = await ws.run([...base, '--probes', 'order,tone'], env(server), data('d1'));
       expect(probes.code).toBe(2);

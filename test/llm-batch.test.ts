@@ -10,9 +10,8 @@ import {
   type FakeBatchOptions,
   type FakeRequest,
   type FakeServer,
-  type Responder,
   pipelineResponder,
-  startFakeOpenAI,
+  withFakeOpenAI,
 } from './helpers/fake-openai.js';
 import { type LlmWorkspace, type Run, jsonLines, llmWorkspace } from './helpers/llm-run.js';
 import { tempDir } from './helpers/tmp.js';
@@ -48,19 +47,6 @@ const requestLines = async (p: string) => jsonLines<RequestLine>(p);
 const system = (body: FakeRequest) => body.messages.find((m) => m.role === 'system')?.content ?? '';
 const isScene = (body: FakeRequest) => system(body).startsWith('You are a psychologist and screenwriter');
 
-async function withServer(
-  script: Responder,
-  fn: (server: FakeServer) => Promise<void>,
-  options: FakeBatchOptions = {},
-): Promise<void> {
-  const server = await startFakeOpenAI(script, options);
-  try {
-    await fn(server);
-  } finally {
-    await server.close();
-  }
-}
-
 const run = (args: string[], server: FakeServer, data: string): Promise<Run> =>
   ws.run([...args, '--model', MODEL, '--retry-base', '1'], { OPENAI_BASE_URL: server.url }, data);
 
@@ -71,7 +57,7 @@ describe('synth --batch', () => {
   const data = () => file('data-batch');
 
   it('runs scene and conversation as two batch rounds, writes every scenario and cleans up its state', async () => {
-    await withServer(pipelineResponder(), async (server) => {
+    await withFakeOpenAI(pipelineResponder(), async (server) => {
       const r = await run(['synth', '--scenarios', drafts, '--out', out(), ...batchArgs], server, data());
       expect(r.stderr).toContain('synth: wrote 4, skipped 0 already done, 0 failed');
       expect(r.code).toBe(0);
@@ -110,7 +96,7 @@ describe('synth --batch', () => {
       expect(uploaded.filename).toBe(path.basename(`${out()}.batch-1.requests.jsonl`));
 
       // the bodies are exactly what the live path sends
-      await withServer(pipelineResponder(), async (live) => {
+      await withFakeOpenAI(pipelineResponder(), async (live) => {
         const l = await run(
           ['synth', '--scenarios', drafts, '--out', file('synth-live.jsonl')],
           live,
@@ -136,7 +122,7 @@ describe('synth --batch', () => {
   });
 
   it('judge --batch asks all k runs of every character in one round and prints IPE / MPD', async () => {
-    await withServer(pipelineResponder(), async (server) => {
+    await withFakeOpenAI(pipelineResponder(), async (server) => {
       const out = file('judge-batch.jsonl');
       const r = await run(
         [
@@ -172,7 +158,7 @@ describe('batch rounds', () => {
   it('an invalid reply is re-asked in the next round with its errors quoted, as on the live path', async () => {
     const base = pipelineResponder();
     let scenes = 0;
-    await withServer(
+    await withFakeOpenAI(
       (req, i) => (isScene(req) && scenes++ === 0 ? { content: '{"storyBackground": ""}' } : base(req, i)),
       async (server) => {
         const out = file('reask.jsonl');
@@ -196,7 +182,7 @@ describe('batch rounds', () => {
   it('a request the batch answers with an error fails its item only (exit 1); a re-run retries it', async () => {
     const base = pipelineResponder();
     let scenes = 0;
-    await withServer(
+    await withFakeOpenAI(
       (req, i) => (isScene(req) && scenes++ === 1 ? { status: 500 } : base(req, i)),
       async (server) => {
         const out = file('line-error.jsonl');
@@ -216,7 +202,7 @@ describe('batch rounds', () => {
 
   it('a failed batch stops with a clear message (exit 1) and a re-run submits anew', async () => {
     const options: FakeBatchOptions = { outcome: (i) => (i === 0 ? 'failed' : 'completed') };
-    await withServer(
+    await withFakeOpenAI(
       pipelineResponder(),
       async (server) => {
         const out = file('failed.jsonl');
@@ -244,7 +230,7 @@ describe('batch rounds', () => {
 
   it('an expired batch keeps what it finished (exit 1); a re-run asks only for the rest', async () => {
     const options: FakeBatchOptions = { outcome: (i) => (i === 0 ? 'expired' : 'completed') };
-    await withServer(
+    await withFakeOpenAI(
       pipelineResponder(),
       async (server) => {
         const out = file('expired.jsonl');
@@ -265,26 +251,37 @@ describe('batch rounds', () => {
   });
 });
 
+/**
+ * Starts `synth --batch`, kills it (SIGKILL) once the server's batch number `index` (from 0) has
+ * been polled three times, and returns the state file the run left beside its output.
+ */
+async function killWhilePolling<S>(server: FakeServer, out: string, data: string, index: number): Promise<S> {
+  const { child, closed } = ws.start(
+    ['synth', '--scenarios', drafts, '--out', out, '--model', MODEL, ...batchArgs],
+    { OPENAI_BASE_URL: server.url },
+    data,
+  );
+  while ((server.batches[index]?.polls ?? 0) < 3) await new Promise((r) => setTimeout(r, 10));
+  child.kill('SIGKILL');
+  await closed;
+  return JSON.parse(await readFile(`${out}.batch.json`, 'utf8')) as S;
+}
+
 describe('crash and resume', () => {
   it('a run killed while polling resumes by polling the same batch: one creation, nothing paid twice', async () => {
     // the batch does not finish until the test lets it
     const options: FakeBatchOptions = { polls: 1e9 };
-    await withServer(
+    await withFakeOpenAI(
       pipelineResponder(),
       async (server) => {
         const out = file('killed.jsonl');
         const data = file('data-killed');
-        const { child, closed: exited } = ws.start(
-          ['synth', '--scenarios', drafts, '--out', out, '--model', MODEL, ...batchArgs],
-          { OPENAI_BASE_URL: server.url },
+        const state = await killWhilePolling<{ pending: { batchId: string; customIds: string[] } }>(
+          server,
+          out,
           data,
+          0,
         );
-        while (!server.batches[0] || server.batches[0].polls < 3) await new Promise((r) => setTimeout(r, 10));
-        child.kill('SIGKILL');
-        await exited;
-        const state = JSON.parse(await readFile(`${out}.batch.json`, 'utf8')) as {
-          pending: { batchId: string; customIds: string[] };
-        };
         expect(state.pending.batchId).toBe('batch_1');
         expect(state.pending.customIds).toHaveLength(N);
 
@@ -308,24 +305,16 @@ describe('crash and resume', () => {
     // the second batch (conversations + the re-asked scene) does not finish until the test lets it
     let hold = true;
     const options: FakeBatchOptions = { polls: (i) => (i === 1 && hold ? 1e9 : 1) };
-    await withServer(
+    await withFakeOpenAI(
       (req, i) => (isScene(req) && scenes++ === 0 ? { content: '{"storyBackground": ""}' } : base(req, i)),
       async (server) => {
         const out = file('killed-reask.jsonl');
         const data = file('data-killed-reask');
-        const { child, closed: exited } = ws.start(
-          ['synth', '--scenarios', drafts, '--out', out, '--model', MODEL, ...batchArgs],
-          { OPENAI_BASE_URL: server.url },
-          data,
-        );
-        while (!server.batches[1] || server.batches[1].polls < 3) await new Promise((r) => setTimeout(r, 10));
-        child.kill('SIGKILL');
-        await exited;
-        const state = JSON.parse(await readFile(`${out}.batch.json`, 'utf8')) as {
+        const state = await killWhilePolling<{
           round: number;
           pending: { batchId: string };
           progress: Record<string, { attempt: number; messages: { role: string; content: string }[] }>;
-        };
+        }>(server, out, data, 1);
         expect(state).toMatchObject({ round: 2, pending: { batchId: 'batch_2' } });
         const inFlight = Object.values(state.progress);
         expect(inFlight).toHaveLength(1);
@@ -345,7 +334,7 @@ describe('crash and resume', () => {
   });
 
   it('a run killed between creating a batch and saving its id finds it by its input file, or creates it once', async () => {
-    await withServer(pipelineResponder(), async (server) => {
+    await withFakeOpenAI(pipelineResponder(), async (server) => {
       const openai = new OpenAI({ apiKey: 'test', baseURL: server.url });
       // what a kill right after the upload (or right after the batch was created) leaves behind
       const crashed = async (name: string, created: boolean) => {
@@ -408,7 +397,7 @@ describe('crash and resume', () => {
   });
 
   it('--batch-id attaches to a batch submitted by hand from the request file', async () => {
-    await withServer(pipelineResponder(), async (server) => {
+    await withFakeOpenAI(pipelineResponder(), async (server) => {
       const out = file('by-hand.jsonl');
       const data = file('data-by-hand');
       const only = await run(
@@ -450,7 +439,7 @@ describe('prices and flags', () => {
   const estimate = (stdout: string) => Number(/estimated cost at most \$(\d+\.\d+)/.exec(stdout)?.[1]);
 
   it("--dry-run prices at batch rates: half the live rate, or the table's own batch rates", async () => {
-    await withServer(pipelineResponder(), async (server) => {
+    await withFakeOpenAI(pipelineResponder(), async (server) => {
       const prices = file('batch-prices.json');
       await writeFile(
         prices,
@@ -489,7 +478,7 @@ describe('prices and flags', () => {
   });
 
   it('--max-cost counts batch requests at batch rates before submitting them', async () => {
-    await withServer(pipelineResponder(), async (server) => {
+    await withFakeOpenAI(pipelineResponder(), async (server) => {
       const prices = file('cap-prices.json');
       await writeFile(prices, JSON.stringify({ 'pricey-model': { input: 1000, output: 1000 } }));
       const common = ['synth', '--scenarios', drafts, '--model', 'pricey-model', '--prices', prices];
@@ -515,7 +504,7 @@ describe('prices and flags', () => {
   });
 
   it('bad batch flags exit 2 with a message naming the flag', async () => {
-    await withServer(pipelineResponder(), async (server) => {
+    await withFakeOpenAI(pipelineResponder(), async (server) => {
       const data = file('data-flags');
       const base = ['synth', '--scenarios', drafts, '--out', file('flags.jsonl')];
       const cases: [string[], RegExp][] = [

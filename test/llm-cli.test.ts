@@ -9,13 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sampleScenarios } from '../src/sample/sample.js';
 import { miniCatalog, writeSeedDir } from './helpers/catalog.js';
 import { CLI } from './helpers/cli.js';
-import {
-  type FakeReply,
-  type FakeServer,
-  type Responder,
-  pipelineResponder,
-  startFakeOpenAI,
-} from './helpers/fake-openai.js';
+import { type FakeServer, pipelineResponder, withFakeOpenAI } from './helpers/fake-openai.js';
 import { tempDir } from './helpers/tmp.js';
 
 const DIST = path.dirname(path.dirname(CLI));
@@ -100,21 +94,9 @@ const lines = async (file: string) =>
     .filter(Boolean)
     .map((l) => JSON.parse(l) as { id: string });
 
-async function withServer<T>(
-  script: Responder | FakeReply[],
-  fn: (server: FakeServer) => Promise<T>,
-): Promise<T> {
-  const server = await startFakeOpenAI(script);
-  try {
-    return await fn(server);
-  } finally {
-    await server.close();
-  }
-}
-
 describe('psygraph synth / judge / evaluate', () => {
   it('runs the pipeline; a re-run skips finished ids and a fresh output is served from the cache', async () => {
-    await withServer(pipelineResponder(), async (server) => {
+    await withFakeOpenAI(pipelineResponder(), async (server) => {
       const data = path.join(dir, 'data-pipeline');
       const synth = path.join(dir, 'synth.jsonl');
       const first = await run(['synth', '--scenarios', scenarios, '--out', synth], server, data);
@@ -177,7 +159,7 @@ describe('psygraph synth / judge / evaluate', () => {
 
   it('resumes after SIGKILL mid-batch: nothing redone, nothing lost', async () => {
     const base = pipelineResponder();
-    await withServer(
+    await withFakeOpenAI(
       (req, i) => ({ ...base(req, i), delayMs: 100 }),
       async (server) => {
         const data = path.join(dir, 'data-kill');
@@ -213,7 +195,7 @@ describe('psygraph synth / judge / evaluate', () => {
   });
 
   it('--dry-run prints an estimate and sends nothing; --max-cost stops before overspending', async () => {
-    await withServer(pipelineResponder(), async (server) => {
+    await withFakeOpenAI(pipelineResponder(), async (server) => {
       const data = path.join(dir, 'data-cost');
       const prices = path.join(dir, 'prices.json');
       // $1 per 1k tokens, so that a few calls add up
@@ -255,7 +237,7 @@ describe('psygraph synth / judge / evaluate', () => {
   });
 
   it('a reply that never validates is not saved, not cached, and fails the run', async () => {
-    await withServer([{ content: '{"storyBackground": "cut off' }], async (server) => {
+    await withFakeOpenAI([{ content: '{"storyBackground": "cut off' }], async (server) => {
       const data = path.join(dir, 'data-bad');
       const out = path.join(dir, 'bad.jsonl');
       const result = await run(
@@ -275,7 +257,7 @@ describe('psygraph synth / judge / evaluate', () => {
   });
 
   it('a refused request (401) stops the run with exit 2 and a hint', async () => {
-    await withServer([{ status: 401 }], async (server) => {
+    await withFakeOpenAI([{ status: 401 }], async (server) => {
       const out = path.join(dir, 'refused.jsonl');
       const result = await run(
         ['synth', '--scenarios', scenarios, '--out', out],
@@ -291,7 +273,7 @@ describe('psygraph synth / judge / evaluate', () => {
   });
 
   it('bad flags and inputs exit 2 with a one-line reason', async () => {
-    await withServer(pipelineResponder(), async (server) => {
+    await withFakeOpenAI(pipelineResponder(), async (server) => {
       const data = path.join(dir, 'data-flags');
       const noConversation = await run(
         ['judge', '--scenarios', scenarios, '--out', path.join(dir, 'j.jsonl')],

@@ -151,6 +151,20 @@ function answer(res: ServerResponse, request: FakeRequest, reply: FakeReply): Fa
   return usage;
 }
 
+/** Runs `fn` against a fake server started for it, and closes the server whatever happens. */
+export async function withFakeOpenAI<T>(
+  script: Responder | FakeReply[],
+  fn: (server: FakeServer) => Promise<T>,
+  batchOptions: FakeBatchOptions = {},
+): Promise<T> {
+  const server = await startFakeOpenAI(script, batchOptions);
+  try {
+    return await fn(server);
+  } finally {
+    await server.close();
+  }
+}
+
 /** Replies from a list, in order (the last one repeats), or from a function of the request. */
 export async function startFakeOpenAI(
   script: Responder | FakeReply[],

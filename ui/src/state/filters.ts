@@ -83,10 +83,8 @@ export function visibleSubgraph(data: GraphData, f: FilterState): Visibility {
   const nodes = new Set<string>();
   for (const n of data.nodes) if (nodeVisible(n, f)) nodes.add(n.id);
   // one pass without intermediate arrays: on a 40,000-relation graph this runs as the page loads
-  const filtering = isFiltering(f);
   const edges = new Set<string>();
-  for (const e of data.edges)
-    if (filtering ? edgeVisible(e, f, nodes) : nodes.has(e.source) && nodes.has(e.target)) edges.add(e.id);
+  for (const e of data.edges) if (edgeVisible(e, f, nodes)) edges.add(e.id);
   return { nodes, edges };
 }
 
